@@ -1,0 +1,193 @@
+package vipreseller
+
+import (
+	"context"
+	"crypto/md5"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/go-resty/resty/v2"
+)
+
+// DefaultBaseURL is the provider's API root; endpoint names are appended.
+const DefaultBaseURL = "https://vip-reseller.co.id/api"
+
+// Defaults applied by New; see the matching options.
+const (
+	DefaultTimeout    = 30 * time.Second
+	DefaultRateLimit  = 5.0 // requests per second
+	DefaultMaxTries   = 3
+	DefaultMinBackoff = 500 * time.Millisecond
+	DefaultMaxBackoff = 5 * time.Second
+)
+
+// maxBody caps how much of an answer is read. The full game catalog is a few
+// MiB; anything past this is treated as a broken (truncated) answer rather
+// than buffered without bound.
+const maxBody = 64 << 20
+
+// ErrNotConfigured is returned, without any request being sent, when the
+// client lacks the API ID or the API key.
+var ErrNotConfigured = errors.New("vipreseller: API ID and API key are not configured")
+
+// Client talks to the provider. It is safe for concurrent use. Each API area
+// is a field so calls read like the provider's docs:
+// c.Game.Order(ctx, GameOrderParams{...}).
+type Client struct {
+	// Profile is the account endpoint (/profile).
+	Profile *ProfileAPI
+	// Game is the game-feature endpoint: games, vouchers, premium apps.
+	Game *GameAPI
+	// Prepaid is the prepaid endpoint: pulsa, data, PLN tokens, e-money.
+	Prepaid *PrepaidAPI
+	// Social is the social-media (SMM) endpoint.
+	Social *SocialAPI
+
+	apiID, apiKey, sign string
+	baseURL             string
+	timeout             time.Duration
+	maxTries            int
+	minBackoff          time.Duration
+	maxBackoff          time.Duration
+	rate                float64
+	httpClient          *http.Client
+	logger              *slog.Logger
+
+	http      *resty.Client
+	limiter   *limiter
+	bodyLimit int64 // maxBody; a field so tests can exercise truncation cheaply
+	redact    redactor
+	// sleep waits between read retries; a field so tests can skip the wait.
+	sleep func(ctx context.Context, d time.Duration) error
+	// jitter returns a value in [0, n); a field so tests can pin it.
+	jitter func(n int64) int64
+}
+
+// Option configures a Client in New.
+type Option func(*Client)
+
+// WithBaseURL points the client at another API root, such as the sandbox
+// provider. A trailing slash is tolerated.
+func WithBaseURL(u string) Option {
+	return func(c *Client) { c.baseURL = strings.TrimRight(strings.TrimSpace(u), "/") }
+}
+
+// WithTimeout bounds each HTTP request (each try of a read, the single try
+// of an order). Zero or negative means no per-request bound beyond ctx.
+func WithTimeout(d time.Duration) Option {
+	return func(c *Client) { c.timeout = d }
+}
+
+// WithHTTPClient sets the underlying HTTP client (proxies, custom transport).
+// The client is copied, so the caller's value is not modified.
+func WithHTTPClient(hc *http.Client) Option {
+	return func(c *Client) { c.httpClient = hc }
+}
+
+// WithRateLimit paces all requests of this client to perSecond per second;
+// 0 turns pacing off (the in-process sandbox benchmarks run that way).
+func WithRateLimit(perSecond float64) Option {
+	return func(c *Client) { c.rate = perSecond }
+}
+
+// WithRetry sets how read operations are retried after a transport failure:
+// at most maxTries attempts in total, with exponential backoff from
+// minBackoff to maxBackoff plus jitter. Orders are never retried, whatever is
+// set here. maxTries below 1 means 1.
+func WithRetry(maxTries int, minBackoff, maxBackoff time.Duration) Option {
+	return func(c *Client) {
+		c.maxTries, c.minBackoff, c.maxBackoff = maxTries, minBackoff, maxBackoff
+	}
+}
+
+// WithLogger receives one debug line per HTTP request (endpoint, type, HTTP
+// status, duration, attempt, redacted error). Form values are never logged.
+func WithLogger(l *slog.Logger) Option {
+	return func(c *Client) { c.logger = l }
+}
+
+// New returns a client for the account identified by apiID and apiKey. It
+// does not contact the provider; an unconfigured client answers every call
+// with ErrNotConfigured.
+func New(apiID, apiKey string, opts ...Option) *Client {
+	c := &Client{
+		apiID:      strings.TrimSpace(apiID),
+		apiKey:     strings.TrimSpace(apiKey),
+		baseURL:    DefaultBaseURL,
+		timeout:    DefaultTimeout,
+		maxTries:   DefaultMaxTries,
+		minBackoff: DefaultMinBackoff,
+		maxBackoff: DefaultMaxBackoff,
+		rate:       DefaultRateLimit,
+		sleep:      sleepCtx,
+		jitter:     randInt63n,
+		bodyLimit:  maxBody,
+	}
+	for _, o := range opts {
+		o(c)
+	}
+	if c.maxTries < 1 {
+		c.maxTries = 1
+	}
+	if c.maxBackoff < c.minBackoff {
+		c.maxBackoff = c.minBackoff
+	}
+	// The sign is constant per account, so it is computed once.
+	sum := md5.Sum([]byte(c.apiID + c.apiKey))
+	c.sign = hex.EncodeToString(sum[:])
+	c.redact = newRedactor(c.apiKey, c.sign, c.apiID)
+
+	hc := &http.Client{}
+	if c.httpClient != nil {
+		cp := *c.httpClient // resty fills in a missing Transport; keep the caller's value intact
+		hc = &cp
+	}
+	c.http = resty.NewWithClient(hc).
+		SetRetryCount(0). // retries are ours: per operation, and never for orders
+		SetDebug(false).
+		SetLogger(nopLogger{}).
+		SetHeader("Accept", "application/json").
+		SetHeader("User-Agent", "vipbase-vipreseller")
+	if c.logger == nil {
+		c.logger = slog.New(slog.DiscardHandler)
+	}
+	c.limiter = newLimiter(c.rate)
+
+	c.Profile = &ProfileAPI{c: c}
+	c.Game = &GameAPI{c: c}
+	c.Prepaid = &PrepaidAPI{c: c}
+	c.Social = &SocialAPI{c: c}
+	return c
+}
+
+// Configured reports whether both the API ID and the API key are set.
+func (c *Client) Configured() bool { return c.apiID != "" && c.apiKey != "" }
+
+// BaseURL returns the API root requests go to, without a trailing slash.
+func (c *Client) BaseURL() string { return c.baseURL }
+
+// Status looks up transactions on the endpoint they were ordered on; status
+// lookups are per endpoint, a prepaid trxid is unknown to game-feature.
+func (c *Client) Status(ctx context.Context, ep Endpoint, p StatusParams) ([]Transaction, error) {
+	switch ep {
+	case EndpointGame:
+		return c.Game.Status(ctx, p)
+	case EndpointPrepaid:
+		return c.Prepaid.Status(ctx, p)
+	case EndpointSocial:
+		return c.Social.Status(ctx, p)
+	}
+	return nil, fmt.Errorf("vipreseller: status: endpoint %q has no transactions", ep)
+}
+
+// nopLogger silences resty's own logging: its warnings may quote requests.
+type nopLogger struct{}
+
+func (nopLogger) Errorf(string, ...any) {}
+func (nopLogger) Warnf(string, ...any)  {}
+func (nopLogger) Debugf(string, ...any) {}

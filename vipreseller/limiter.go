@@ -1,0 +1,83 @@
+package vipreseller
+
+import (
+	"context"
+	"sync"
+	"time"
+)
+
+// limiter paces requests to the provider: each caller reserves the next free
+// slot, one slot every interval, and sleeps until it. It is a token bucket
+// of depth one: an idle client sends at once, a burst is spread out evenly.
+// The provider documents no limit, but its clones throttle per account, so
+// spreading requests avoids "Transaksi dibatasi" answers.
+//
+// The clock and the sleep are fields so tests can drive the limiter without
+// waiting on the wall clock.
+type limiter struct {
+	interval time.Duration // 0 = unlimited
+	now      func() time.Time
+	sleep    func(ctx context.Context, d time.Duration) error
+
+	mu   sync.Mutex
+	next time.Time // earliest start of the next free slot
+}
+
+// newLimiter returns a limiter for perSecond requests per second; zero or a
+// negative rate disables pacing.
+func newLimiter(perSecond float64) *limiter {
+	l := &limiter{now: time.Now, sleep: sleepCtx}
+	if perSecond > 0 {
+		l.interval = time.Duration(float64(time.Second) / perSecond)
+	}
+	return l
+}
+
+// Wait blocks until the caller may send one request, or until ctx ends. A
+// caller that gives up returns its slot when nobody queued behind it, so a
+// cancelled burst does not slow down later callers.
+func (l *limiter) Wait(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if l == nil || l.interval <= 0 {
+		return nil
+	}
+	l.mu.Lock()
+	now := l.now()
+	slot := l.next
+	if slot.Before(now) {
+		slot = now
+	}
+	l.next = slot.Add(l.interval)
+	l.mu.Unlock()
+
+	wait := slot.Sub(now)
+	if wait <= 0 {
+		return nil
+	}
+	if err := l.sleep(ctx, wait); err != nil {
+		l.mu.Lock()
+		if l.next.Equal(slot.Add(l.interval)) {
+			l.next = slot
+		}
+		l.mu.Unlock()
+		return err
+	}
+	return nil
+}
+
+// sleepCtx sleeps for d or until ctx ends, whichever comes first.
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}

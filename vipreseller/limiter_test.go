@@ -1,0 +1,146 @@
+package vipreseller
+
+import (
+	"context"
+	"sort"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// fakeClock drives a limiter without the wall clock. With advance set, a
+// sleep moves the clock forward, as a real sleep would.
+type fakeClock struct {
+	mu      sync.Mutex
+	t       time.Time
+	slept   []time.Duration
+	advance bool
+}
+
+func (c *fakeClock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *fakeClock) sleep(ctx context.Context, d time.Duration) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.slept = append(c.slept, d)
+	if c.advance {
+		c.t = c.t.Add(d)
+	}
+	return nil
+}
+
+func (c *fakeClock) add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+func fakeLimiter(perSecond float64, advance bool) (*limiter, *fakeClock) {
+	clk := &fakeClock{t: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), advance: advance}
+	l := newLimiter(perSecond)
+	l.now, l.sleep = clk.now, clk.sleep
+	return l, clk
+}
+
+func TestLimiterPacesRequests(t *testing.T) {
+	l, clk := fakeLimiter(5, true) // one slot per 200ms
+	ctx := context.Background()
+	for range 4 {
+		require.NoError(t, l.Wait(ctx))
+	}
+	assert.Equal(t, []time.Duration{200 * time.Millisecond, 200 * time.Millisecond, 200 * time.Millisecond}, clk.slept,
+		"first request goes at once, the next ones one interval apart")
+
+	// After an idle period there is no backlog.
+	clk.add(10 * time.Second)
+	require.NoError(t, l.Wait(ctx))
+	assert.Len(t, clk.slept, 3)
+
+	// Time that passed on its own counts towards the wait.
+	clk.add(50 * time.Millisecond)
+	require.NoError(t, l.Wait(ctx))
+	assert.Equal(t, 150*time.Millisecond, clk.slept[3])
+}
+
+func TestLimiterReservesDistinctSlotsConcurrently(t *testing.T) {
+	l, clk := fakeLimiter(10, false) // 100ms slots, clock frozen
+	var wg sync.WaitGroup
+	for range 10 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			assert.NoError(t, l.Wait(context.Background()))
+		}()
+	}
+	wg.Wait()
+	got := append([]time.Duration(nil), clk.slept...)
+	sort.Slice(got, func(i, j int) bool { return got[i] < got[j] })
+	want := make([]time.Duration, 0, 9)
+	for i := 1; i < 10; i++ {
+		want = append(want, time.Duration(i)*100*time.Millisecond)
+	}
+	assert.Equal(t, want, got)
+}
+
+func TestLimiterZeroIsUnlimited(t *testing.T) {
+	for _, rate := range []float64{0, -1} {
+		l, clk := fakeLimiter(rate, false)
+		for range 100 {
+			require.NoError(t, l.Wait(context.Background()))
+		}
+		assert.Empty(t, clk.slept)
+	}
+}
+
+func TestLimiterRespectsCancel(t *testing.T) {
+	l, clk := fakeLimiter(5, false)
+	ctx, cancel := context.WithCancel(context.Background())
+	require.NoError(t, l.Wait(ctx))
+	cancel()
+	assert.ErrorIs(t, l.Wait(ctx), context.Canceled, "an ended context is refused before queueing")
+
+	// Cancelled while waiting for its slot: the caller gets the context
+	// error and its slot is given back, so the next caller takes it.
+	ctx2, cancel2 := context.WithCancel(context.Background())
+	l.sleep = func(ctx context.Context, d time.Duration) error {
+		cancel2()
+		return clk.sleep(ctx, d)
+	}
+	assert.ErrorIs(t, l.Wait(ctx2), context.Canceled)
+	l.sleep = clk.sleep
+	require.NoError(t, l.Wait(context.Background()))
+	assert.Equal(t, []time.Duration{200 * time.Millisecond}, clk.slept)
+
+	// The real sleep returns when the context ends, not when d has passed.
+	ctx3, cancel3 := context.WithCancel(context.Background())
+	time.AfterFunc(10*time.Millisecond, cancel3)
+	assert.ErrorIs(t, sleepCtx(ctx3, time.Hour), context.Canceled)
+	assert.NoError(t, sleepCtx(context.Background(), 0))
+}
+
+func TestClientRequestsGoThroughLimiter(t *testing.T) {
+	f := newFake(t, body(200, fxStatus))
+	c := f.client(WithRateLimit(2)) // 500ms slots
+	clk := &fakeClock{t: time.Unix(0, 0), advance: true}
+	c.limiter.now, c.limiter.sleep = clk.now, clk.sleep
+	for range 3 {
+		_, err := c.Prepaid.Status(context.Background(), StatusParams{Limit: 1})
+		require.NoError(t, err)
+	}
+	assert.Equal(t, []time.Duration{500 * time.Millisecond, 500 * time.Millisecond}, clk.slept)
+	assert.Equal(t, 3, f.count(EndpointPrepaid, "status"))
+
+	// The default is 5 per second; WithRateLimit(0) turns it off.
+	assert.Equal(t, 200*time.Millisecond, New(testID, testKey).limiter.interval)
+	assert.Zero(t, New(testID, testKey, WithRateLimit(0)).limiter.interval)
+}
