@@ -1,0 +1,144 @@
+package hooks
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
+
+	"github.com/vipbase/vipbase/vipreseller"
+)
+
+// stockProbeBatch bounds how many never-asked game services one sync-stock
+// run probes, so a 10,000-row catalog is explored over several runs instead
+// of one run that holds the rate limiter for half an hour.
+const stockProbeBatch = 100
+
+// stockCounts is what sync-stock did.
+type stockCounts struct {
+	Checked     int `json:"checked"`
+	Tracked     int `json:"tracked"`
+	Unsupported int `json:"unsupported"`
+	Updated     int `json:"updated"`
+	Errors      int `json:"errors"`
+}
+
+// syncStock asks service-stock for game services known to be stock-tracked
+// and for a batch of never-asked ones; services that answer "not supported"
+// are remembered (stock = -1) and not asked again.
+func (s *Service) syncStock(ctx context.Context, counts map[string]any, progress Progress) error {
+	tracked, err := s.app.FindAllRecords("services", dbx.HashExp{"category": CategoryGame, "listed": true},
+		dbx.NewExp("stock_checked_at != '' AND stock >= 0"))
+	if err != nil {
+		return err
+	}
+	var fresh []*core.Record
+	err = s.app.RecordQuery("services").
+		AndWhere(dbx.HashExp{"category": CategoryGame, "listed": true, "stock_checked_at": ""}).
+		OrderBy("code").Limit(stockProbeBatch).All(&fresh)
+	if err != nil {
+		return err
+	}
+	c := &stockCounts{}
+	var lastErr error
+	for _, svc := range append(tracked, fresh...) {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		c.Checked++
+		st, err := s.client.Game.ServiceStock(ctx, svc.GetString("code"))
+		var apiErr *vipreseller.APIError
+		switch {
+		case errors.As(err, &apiErr):
+			c.Unsupported++
+			err = s.saveStock(svc.Id, -1, false)
+		case err != nil:
+			c.Errors++
+			lastErr = err
+			continue
+		default:
+			c.Tracked++
+			err = s.saveStock(svc.Id, st.Stock, true)
+		}
+		if err != nil {
+			return err
+		}
+		c.Updated++
+	}
+	counts["game"] = c
+	progress(fmt.Sprintf("stock    game     checked %d, tracked %d, unsupported %d, errors %d",
+		c.Checked, c.Tracked, c.Unsupported, c.Errors))
+	if c.Errors > 0 {
+		return fmt.Errorf("stock: %d of %d lookups failed, last: %w", c.Errors, c.Checked, lastErr)
+	}
+	return nil
+}
+
+// saveStock stores one service's stock and mirrors it on its product.
+func (s *Service) saveStock(serviceID string, stock int64, tracked bool) error {
+	return s.app.RunInTransaction(func(tx core.App) error {
+		svc, err := tx.FindRecordById("services", serviceID)
+		if err != nil {
+			return err
+		}
+		svc.Set("stock", stock)
+		svc.Set("stock_checked_at", types.NowDateTime())
+		if err := tx.Save(svc); err != nil {
+			return err
+		}
+		p, err := tx.FindFirstRecordByFilter("products", "service = {:s}", dbx.Params{"s": serviceID})
+		if err != nil {
+			return nil // no product for it (yet): the service row is enough
+		}
+		if !tracked && !p.GetBool("track_stock") {
+			return nil
+		}
+		p.Set("track_stock", tracked)
+		if tracked {
+			p.Set("stock", stock)
+		}
+		return tx.Save(p)
+	})
+}
+
+// syncBalance reads the provider profile; its balance and level are kept on
+// the run (for the status route and the price tier) and a low balance is
+// logged as a warning, because orders will start to fail without it.
+func (s *Service) syncBalance(ctx context.Context, counts map[string]any, progress Progress) error {
+	p, err := s.client.Profile.Get(ctx)
+	if err != nil {
+		return err
+	}
+	counts["balance"] = p.Balance
+	counts["level"] = p.Level
+	counts["username"] = p.Username
+	progress(fmt.Sprintf("balance  Rp %s (level %s)", Rupiah(p.Balance), p.Level))
+	if p.Balance < s.cfg.LowBalanceThreshold {
+		s.app.Logger().Warn("VIP-Reseller balance is low: top up the provider account or orders will fail",
+			"balance", p.Balance, "threshold", s.cfg.LowBalanceThreshold)
+	}
+	return nil
+}
+
+// Rupiah formats an amount the Indonesian way: 1234567 → "1.234.567".
+func Rupiah(n int64) string {
+	neg := n < 0
+	if neg {
+		n = -n
+	}
+	s := fmt.Sprint(n)
+	out := make([]byte, 0, len(s)+len(s)/3)
+	for i := range len(s) {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			out = append(out, '.')
+		}
+		out = append(out, s[i])
+	}
+	if neg {
+		return "-" + string(out)
+	}
+	return string(out)
+}

@@ -1,0 +1,130 @@
+package hooks
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/vipbase/vipbase/vipreseller"
+	"github.com/vipbase/vipbase/vipreseller/sandbox"
+)
+
+// DefaultAPIURL is the provider's production base URL.
+const DefaultAPIURL = "https://vip-reseller.co.id/api"
+
+// Config is everything vipbase needs to know about its provider and policy.
+// main builds it from the environment (ConfigFromEnv); tests build it by hand.
+type Config struct {
+	APIURL string // provider base URL
+	APIID  string // credentials; both empty = not configured
+	APIKey string
+
+	// PriceLevel is the cost tier (basic|premium|special). Empty = taken from
+	// the provider profile's level at the first sync.
+	PriceLevel string
+	// MarkupBasisPoints is the default markup in 1/100 percent (10% = 1000).
+	MarkupBasisPoints int64
+	// CallbackIPs, when non-empty, is the allowlist of webhook source IPs.
+	CallbackIPs []string
+	// Timeout is the per-request timeout to the provider.
+	Timeout time.Duration
+	// RateLimit is provider requests per second; 0 = unlimited.
+	RateLimit float64
+	// LowBalanceThreshold makes sync-balance log a warning below it (rupiah).
+	LowBalanceThreshold int64
+
+	// Sandbox runs the app against an in-process VIP-Reseller simulator.
+	Sandbox bool
+	// SandboxConfig tunes the simulator when Sandbox is set.
+	SandboxConfig sandbox.Config
+
+	// DispatchWait is how long order routes wait for the provider before
+	// answering "pending" (default 3s).
+	DispatchWait time.Duration
+	// ManualDispatch leaves new orders queued for the poller or an admin
+	// instead of sending them right after the commit (tests, crash drills).
+	ManualDispatch bool
+
+	// Client, when set, is used instead of building one from the fields
+	// above (tests point it at an httptest provider).
+	Client *vipreseller.Client
+}
+
+// Configured reports whether provider credentials are present.
+func (c Config) Configured() bool { return c.APIID != "" && c.APIKey != "" }
+
+// ConfigFromEnv reads the VIP_RESELLER_* environment (design §2). It rejects
+// malformed values with a message naming the variable, never its secret value.
+func ConfigFromEnv() (Config, error) {
+	cfg := Config{
+		APIURL:              envOr("VIP_RESELLER_API_URL", DefaultAPIURL),
+		APIID:               strings.TrimSpace(os.Getenv("VIP_RESELLER_API_ID")),
+		APIKey:              strings.TrimSpace(os.Getenv("VIP_RESELLER_API_KEY")),
+		PriceLevel:          strings.ToLower(strings.TrimSpace(os.Getenv("VIP_RESELLER_PRICE_LEVEL"))),
+		Timeout:             30 * time.Second,
+		RateLimit:           5,
+		MarkupBasisPoints:   1000,
+		LowBalanceThreshold: 100_000,
+	}
+	switch cfg.PriceLevel {
+	case "", "basic", "premium", "special":
+	default:
+		return cfg, fmt.Errorf("VIP_RESELLER_PRICE_LEVEL must be basic, premium or special, not %q", cfg.PriceLevel)
+	}
+	if v := os.Getenv("VIP_RESELLER_MARKUP_PERCENT"); v != "" {
+		bp, err := ParseMarkupPercent(v)
+		if err != nil {
+			return cfg, fmt.Errorf("VIP_RESELLER_MARKUP_PERCENT: %w", err)
+		}
+		cfg.MarkupBasisPoints = bp
+	}
+	if v := os.Getenv("VIP_RESELLER_CALLBACK_IPS"); v != "" {
+		for _, ip := range strings.Split(v, ",") {
+			if ip = strings.TrimSpace(ip); ip != "" {
+				cfg.CallbackIPs = append(cfg.CallbackIPs, ip)
+			}
+		}
+	}
+	if v := os.Getenv("VIP_RESELLER_TIMEOUT"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return cfg, fmt.Errorf("VIP_RESELLER_TIMEOUT must be a positive duration like 30s, not %q", v)
+		}
+		cfg.Timeout = d
+	}
+	if v := os.Getenv("VIP_RESELLER_RATE_LIMIT"); v != "" {
+		r, err := strconv.ParseFloat(v, 64)
+		if err != nil || r < 0 || math.IsNaN(r) || math.IsInf(r, 0) {
+			return cfg, fmt.Errorf("VIP_RESELLER_RATE_LIMIT must be a number ≥ 0, not %q", v)
+		}
+		cfg.RateLimit = r
+	}
+	if v := os.Getenv("VIP_RESELLER_LOW_BALANCE"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 0 {
+			return cfg, fmt.Errorf("VIP_RESELLER_LOW_BALANCE must be whole rupiah ≥ 0, not %q", v)
+		}
+		cfg.LowBalanceThreshold = n
+	}
+	return cfg, nil
+}
+
+// ParseMarkupPercent turns "10" or "12.5" into basis points (1000, 1250).
+// Money math stays integer; the percent is converted once, here.
+func ParseMarkupPercent(s string) (int64, error) {
+	f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	if err != nil || f < 0 || f > 1000 || math.IsNaN(f) {
+		return 0, fmt.Errorf("must be a percentage between 0 and 1000, not %q", s)
+	}
+	return int64(math.Round(f * 100)), nil
+}
+
+func envOr(name, def string) string {
+	if v := strings.TrimSpace(os.Getenv(name)); v != "" {
+		return v
+	}
+	return def
+}

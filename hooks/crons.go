@@ -1,0 +1,58 @@
+package hooks
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime/debug"
+	"time"
+)
+
+// Cron job ids, visible in Dashboard › Settings › Crons.
+const (
+	CronSyncCatalog = "vip_sync_catalog"
+	CronSyncStock   = "vip_sync_stock"
+	CronSyncBalance = "vip_sync_balance"
+)
+
+func (s *Service) registerCrons() {
+	s.addCron(CronSyncCatalog, "0 */6 * * *", 30*time.Minute, func(ctx context.Context) {
+		s.cronSync(ctx, ActionSyncServices)
+		s.cronSync(ctx, ActionSyncProducts)
+	})
+	s.addCron(CronSyncStock, "*/15 * * * *", 10*time.Minute, func(ctx context.Context) {
+		s.cronSync(ctx, ActionSyncStock)
+	})
+	s.addCron(CronSyncBalance, "*/10 * * * *", 2*time.Minute, func(ctx context.Context) {
+		s.cronSync(ctx, ActionSyncBalance)
+	})
+}
+
+// addCron registers a job that never crashes the server (panics are logged)
+// and is bounded by a timeout. Overlap is prevented by the job's own lock
+// (RunSync's TryLock), which also keeps a cron and an admin click apart.
+func (s *Service) addCron(id, expr string, timeout time.Duration, job func(ctx context.Context)) {
+	s.app.Cron().MustAdd(id, expr, func() {
+		defer func() {
+			if r := recover(); r != nil {
+				s.app.Logger().Error("cron job panicked", "job", id, "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+			}
+		}()
+		ctx, cancel := context.WithTimeout(context.Background(), timeout)
+		defer cancel()
+		job(ctx)
+	})
+}
+
+func (s *Service) cronSync(ctx context.Context, action string) {
+	if s.client == nil {
+		return // the serve warning already said why
+	}
+	_, err := s.RunSync(ctx, action, TriggerCron, nil)
+	switch {
+	case errors.Is(err, ErrSyncBusy):
+		s.app.Logger().Info("vip sync skipped: the previous run is still going", "action", action)
+	case err != nil:
+		s.app.Logger().Error("vip sync failed", "action", action, "error", err)
+	}
+}

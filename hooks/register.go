@@ -1,0 +1,85 @@
+// Package hooks is everything PocketBase-side of vipbase: routes, record
+// hooks, crons and commands. Register is the one entry point, so tests bind
+// exactly the production wiring onto a tests.TestApp.
+package hooks
+
+import (
+	"fmt"
+	"os"
+	"sync"
+
+	"github.com/pocketbase/pocketbase"
+	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/vipbase/vipbase/vipreseller"
+	"github.com/vipbase/vipbase/vipreseller/sandbox"
+)
+
+// MsgNotConfigured is the answer of provider-backed routes without credentials.
+const MsgNotConfigured = "VIP-Reseller is not configured."
+
+// Service is the running vipbase integration bound to one app.
+type Service struct {
+	app     core.App
+	cfg     Config
+	client  *vipreseller.Client // nil when the provider is not configured
+	sandbox *sandbox.Server     // non-nil in --sandbox mode
+
+	syncs    syncGuards
+	inflight sync.WaitGroup // background dispatches, waited for on terminate
+	nick     nicknameCache
+}
+
+// Register wires vipbase onto app: routes, hooks, crons and (for the real
+// binary) the `vip` command. It never falls back to the sandbox on its own:
+// only cfg.Sandbox starts it.
+func Register(app core.App, cfg Config) (*Service, error) {
+	s := &Service{app: app, cfg: cfg}
+	if cfg.Sandbox {
+		if err := s.startSandbox(); err != nil {
+			return nil, fmt.Errorf("start sandbox provider: %w", err)
+		}
+	}
+	s.client = s.cfg.Client
+	if s.client == nil && s.cfg.Configured() {
+		s.client = vipreseller.New(s.cfg.APIID, s.cfg.APIKey,
+			vipreseller.WithBaseURL(s.cfg.APIURL),
+			vipreseller.WithTimeout(s.cfg.Timeout),
+			vipreseller.WithRateLimit(s.cfg.RateLimit),
+		)
+	}
+
+	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		if s.client == nil {
+			msg := "VIP-Reseller is not configured: set VIP_RESELLER_API_ID and VIP_RESELLER_API_KEY " +
+				"(or run with --sandbox). Order routes answer 503 until then."
+			app.Logger().Warn(msg)
+			fmt.Fprintln(os.Stderr, "WARNING: "+msg)
+		}
+		return se.Next()
+	})
+	app.OnTerminate().BindFunc(func(e *core.TerminateEvent) error {
+		s.inflight.Wait()
+		if s.sandbox != nil {
+			s.sandbox.Close()
+		}
+		return e.Next()
+	})
+
+	s.registerWalletGuards()
+	s.registerOrderHooks()
+	s.registerCatalogRoutes()
+	s.registerOrderRoutes()
+	s.registerNicknameRoute()
+	s.registerCrons()
+	if pb, ok := app.(*pocketbase.PocketBase); ok {
+		pb.RootCmd.AddCommand(s.vipCommand())
+	}
+	return s, nil
+}
+
+// Client is the provider client, nil when not configured.
+func (s *Service) Client() *vipreseller.Client { return s.client }
+
+// Sandbox is the in-process provider in --sandbox mode, else nil.
+func (s *Service) Sandbox() *sandbox.Server { return s.sandbox }
