@@ -1,0 +1,131 @@
+package hooks
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/vipbase/vipbase/vipreseller"
+)
+
+// NicknameRateLabel is the PocketBase rate-limit rule that guards the
+// nickname route per IP (see the rate limits migration).
+const NicknameRateLabel = "GET /api/games/nickname"
+
+const (
+	nicknameTTL        = 10 * time.Minute
+	nicknameMissTTL    = time.Minute
+	nicknameCacheLimit = 10000
+)
+
+// nicknameCache remembers provider answers so a shopper retyping an ID, or
+// many shoppers of one streamer, do not spend the provider's rate limit.
+type nicknameCache struct {
+	mu      sync.Mutex
+	entries map[string]nicknameEntry
+}
+
+type nicknameEntry struct {
+	name    string // "" = the provider said the player does not exist
+	expires time.Time
+}
+
+func (c *nicknameCache) get(key string) (nicknameEntry, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.entries[key]
+	if !ok || time.Now().After(e.expires) {
+		return nicknameEntry{}, false
+	}
+	return e, true
+}
+
+func (c *nicknameCache) put(key, name string, ttl time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.entries == nil || len(c.entries) >= nicknameCacheLimit {
+		c.entries = make(map[string]nicknameEntry) // crude but bounded
+	}
+	c.entries[key] = nicknameEntry{name: name, expires: time.Now().Add(ttl)}
+}
+
+func (s *Service) registerNicknameRoute() {
+	s.app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		se.Router.GET("/api/games/nickname", s.handleNickname)
+		return se.Next()
+	})
+}
+
+// handleNickname answers GET /api/games/nickname?game=&userId=&zoneId=.
+// game is a provider nickname code (mobile-legends, free-fire, …) or the
+// code of a game product that has one.
+func (s *Service) handleNickname(e *core.RequestEvent) error {
+	q := e.Request.URL.Query()
+	game, userID, zone := strings.TrimSpace(q.Get("game")), strings.TrimSpace(q.Get("userId")), strings.TrimSpace(q.Get("zoneId"))
+	fields := fieldErrors{}
+	if game == "" {
+		fields["game"] = "Choose a game."
+	}
+	if !reGameID.MatchString(userID) {
+		fields["userId"] = msgTargetGame
+	}
+	if zone != "" && !reGameID.MatchString(zone) {
+		fields["zoneId"] = msgZoneInvalid
+	}
+	if len(fields) > 0 {
+		return (&orderError{status: http.StatusBadRequest, message: MsgValidationFailed, fields: fields}).apiError(nil)
+	}
+	code, needsZone := s.nicknameCode(game)
+	if code == "" {
+		return e.BadRequestError("This game has no nickname check.", nil)
+	}
+	if needsZone && zone == "" {
+		return (&orderError{status: http.StatusBadRequest, message: MsgValidationFailed,
+			fields: fieldErrors{"zoneId": msgZoneRequired}}).apiError(nil)
+	}
+	if s.client == nil {
+		return unavailable(e)
+	}
+	key := code + "\x1f" + userID + "\x1f" + zone
+	if c, hit := s.nick.get(key); hit {
+		return nicknameAnswer(e, c.name)
+	}
+	n, err := s.client.Game.Nickname(e.Request.Context(), vipreseller.NicknameParams{Code: code, Target: userID, Zone: zone})
+	var apiErr *vipreseller.APIError
+	switch {
+	case errors.As(err, &apiErr):
+		s.nick.put(key, "", nicknameMissTTL)
+		return nicknameAnswer(e, "")
+	case err != nil:
+		return e.Error(http.StatusBadGateway, "The nickname check is not available right now; try again.", err)
+	}
+	s.nick.put(key, n.Name, nicknameTTL)
+	return nicknameAnswer(e, n.Name)
+}
+
+func nicknameAnswer(e *core.RequestEvent, name string) error {
+	if name == "" {
+		return e.NotFoundError("Player not found. Check the ID (and zone).", nil)
+	}
+	return ok(e, map[string]any{"nickname": name})
+}
+
+// nicknameCode resolves the game parameter: a known nickname code, or a
+// game product's configured nickname_code.
+func (s *Service) nicknameCode(game string) (code string, needsZone bool) {
+	for _, n := range nicknameGames {
+		if n.code == game {
+			return n.code, n.zone
+		}
+	}
+	p, err := s.app.FindFirstRecordByFilter("products", "category = 'game' && active = true && code = {:c}", dbx.Params{"c": game})
+	if err != nil {
+		return "", false
+	}
+	return p.GetString("nickname_code"), p.GetBool("needs_zone")
+}

@@ -1,0 +1,257 @@
+package hooks
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
+)
+
+// Order statuses (design §4).
+const (
+	OrderPending    = "pending"
+	OrderProcessing = "processing"
+	OrderSuccess    = "success"
+	OrderFailed     = "failed"
+	OrderPartial    = "partial"
+)
+
+// Dispatch states (orders.dispatch, hidden): where the provider send stands.
+const (
+	dispatchQueued   = "queued"   // committed, never sent: safe to send
+	dispatchSending  = "sending"  // a send may have started: never send again
+	dispatchSent     = "sent"     // the provider accepted it (has a trxid)
+	dispatchUnknown  = "unknown"  // the send's outcome is unknown: reconcile
+	dispatchRetry    = "retry"    // refused before execution (balance/throttle): send again later
+	dispatchRejected = "rejected" // refused for good: failed + refunded
+)
+
+// Order event sources.
+const (
+	SourceAPI       = "api"
+	SourceHook      = "hook"
+	SourceDispatch  = "dispatch"
+	SourceWebhook   = "webhook"
+	SourcePoll      = "poll"
+	SourceReconcile = "reconcile"
+	SourceAdmin     = "admin"
+)
+
+// OrderInput is what a shopper asks for, from a custom route or an SDK create.
+type OrderInput struct {
+	UserID         string
+	Category       string // required for routes; SDK creates take it from the product
+	Service        string // provider code (routes)
+	ProductID      string // product record id (SDK creates)
+	Target         string
+	Zone           string
+	Quantity       int64
+	Amount         *int64 // prepaid route: the price the shopper saw
+	IdempotencyKey string
+	Source         string // SourceAPI or SourceHook
+}
+
+var numberPrefix = map[string]string{CategoryGame: "ORD", CategoryPrepaid: "PRE", CategorySocial: "SMO"}
+
+// CreateOrder validates, prices and pays for an order in one short
+// transaction and returns it as pending. It does not talk to the provider;
+// the caller dispatches after the commit. replayed is true when the
+// idempotency key returned an earlier order (nothing new was charged).
+func (s *Service) CreateOrder(ctx context.Context, in OrderInput) (order *core.Record, replayed bool, err error) {
+	if s.client == nil {
+		return nil, false, newOrderError(http.StatusServiceUnavailable, MsgNotConfigured)
+	}
+	in.IdempotencyKey = strings.TrimSpace(in.IdempotencyKey)
+	hash := in.requestHash()
+	if in.IdempotencyKey != "" {
+		if o, err := s.findIdempotent(s.app, in.UserID, in.IdempotencyKey, hash); o != nil || err != nil {
+			return o, o != nil, err
+		}
+	}
+
+	product, err := s.findActiveProduct(in)
+	if err != nil {
+		return nil, false, err
+	}
+	if oe := validateOrderInput(&in, product); oe != nil {
+		return nil, false, oe
+	}
+
+	err = s.app.RunInTransaction(func(tx core.App) error {
+		if in.IdempotencyKey != "" {
+			o, err := s.findIdempotent(tx, in.UserID, in.IdempotencyKey, hash)
+			if err != nil {
+				return err
+			}
+			if o != nil {
+				order, replayed = o, true
+				return nil
+			}
+		}
+		// Re-read inside the writer: the price and state we charge are the
+		// ones committed now, not the ones seen before the transaction.
+		p, err := tx.FindRecordById("products", product.Id)
+		if err != nil || !p.GetBool("active") {
+			return newOrderError(http.StatusNotFound, MsgProductNotFound)
+		}
+		price, cost := orderAmounts(p, in.Quantity)
+		if price <= 0 {
+			return newOrderError(http.StatusNotFound, MsgProductNotFound)
+		}
+		if in.Amount != nil && *in.Amount != price {
+			return newOrderError(http.StatusConflict, MsgPriceChanged)
+		}
+		if p.GetBool("track_stock") {
+			res, err := tx.DB().NewQuery("UPDATE products SET stock = stock - 1 WHERE id = {:id} AND stock > 0").
+				Bind(dbx.Params{"id": p.Id}).Execute()
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				return newOrderError(http.StatusConflict, MsgOutOfStock)
+			}
+		}
+		o, err := s.newOrderRecord(tx, in, p, price, cost, hash)
+		if err != nil {
+			return err
+		}
+		if _, err := applyLedger(tx, in.UserID, LedgerPurchase, -price, o.Id, "Order "+o.GetString("number")); err != nil {
+			if errors.Is(err, ErrInsufficientBalance) {
+				return newOrderError(http.StatusPaymentRequired, MsgInsufficientBalance)
+			}
+			return err
+		}
+		if err := addOrderEvent(tx, o.Id, "", OrderPending, in.Source, "Paid; queued for VIP-Reseller."); err != nil {
+			return err
+		}
+		order = o
+		return nil
+	})
+	if err != nil {
+		return nil, false, err
+	}
+	return order, replayed, nil
+}
+
+func (s *Service) newOrderRecord(tx core.App, in OrderInput, p *core.Record, price, cost int64, hash string) (*core.Record, error) {
+	col, err := tx.FindCachedCollectionByNameOrId("orders")
+	if err != nil {
+		return nil, err
+	}
+	category := p.GetString("category")
+	o := core.NewRecord(col)
+	o.Set("number", newOrderNumber(category))
+	o.Set("user", in.UserID)
+	o.Set("category", category)
+	o.Set("product", p.Id)
+	o.Set("service_code", p.GetString("code"))
+	o.Set("service_name", p.GetString("name"))
+	o.Set("target", in.Target)
+	o.Set("zone", in.Zone)
+	o.Set("quantity", in.Quantity)
+	o.Set("price", price)
+	o.Set("cost", cost)
+	o.Set("status", OrderPending)
+	o.Set("idempotency_key", in.IdempotencyKey)
+	o.Set("request_hash", hash)
+	o.Set("dispatch", dispatchQueued)
+	o.Set("next_attempt_at", types.NowDateTime())
+	if err := tx.Save(o); err != nil {
+		return nil, fmt.Errorf("save order: %w", err)
+	}
+	return o, nil
+}
+
+// orderAmounts is what the shopper pays and what it costs us. Social prices
+// are per 1000 units, rounded up to the rupiah.
+func orderAmounts(p *core.Record, quantity int64) (price, cost int64) {
+	price, cost = int64(p.GetInt("price")), int64(p.GetInt("cost"))
+	if p.GetString("category") == CategorySocial {
+		price = (price*quantity + 999) / 1000
+		cost = (cost*quantity + 999) / 1000
+	}
+	return price, cost
+}
+
+func (s *Service) findActiveProduct(in OrderInput) (*core.Record, error) {
+	var (
+		p   *core.Record
+		err error
+	)
+	switch {
+	case in.ProductID != "":
+		p, err = s.app.FindRecordById("products", in.ProductID)
+	case in.Service != "" && in.Category != "":
+		p, err = s.app.FindFirstRecordByFilter("products", "category = {:c} && code = {:k}",
+			dbx.Params{"c": in.Category, "k": strings.TrimSpace(in.Service)})
+	default:
+		return nil, &orderError{status: http.StatusBadRequest, message: MsgValidationFailed,
+			fields: fieldErrors{"service": msgServiceRequired}}
+	}
+	if err != nil || !p.GetBool("active") || (in.Category != "" && p.GetString("category") != in.Category) {
+		return nil, newOrderError(http.StatusNotFound, MsgProductNotFound)
+	}
+	return p, nil
+}
+
+// findIdempotent returns the user's earlier order for key, a 409 when the
+// key was used for a different request, or nil when the key is new.
+func (s *Service) findIdempotent(app core.App, userID, key, hash string) (*core.Record, error) {
+	o, err := app.FindFirstRecordByFilter("orders", "user = {:u} && idempotency_key = {:k}", dbx.Params{"u": userID, "k": key})
+	if err != nil {
+		return nil, nil
+	}
+	if o.GetString("request_hash") != hash {
+		return nil, newOrderError(http.StatusConflict, MsgIdempotencyMismatch)
+	}
+	return o, nil
+}
+
+// requestHash fingerprints what the shopper asked for, as they sent it, so a
+// replay with the same key can be told apart from a different order.
+func (in OrderInput) requestHash() string {
+	amount := ""
+	if in.Amount != nil {
+		amount = strconv.FormatInt(*in.Amount, 10)
+	}
+	sum := sha256.Sum256([]byte(strings.Join([]string{in.Category, strings.TrimSpace(in.Service), in.ProductID,
+		strings.TrimSpace(in.Target), strings.TrimSpace(in.Zone), strconv.FormatInt(in.Quantity, 10), amount}, "\x1f")))
+	return hex.EncodeToString(sum[:16])
+}
+
+const numberAlphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+// newOrderNumber is PREFIX-<unix>-<5 upper alnum>.
+func newOrderNumber(category string) string {
+	b := make([]byte, 5)
+	_, _ = rand.Read(b)
+	for i := range b {
+		b[i] = numberAlphabet[int(b[i])%len(numberAlphabet)]
+	}
+	return fmt.Sprintf("%s-%d-%s", numberPrefix[category], time.Now().Unix(), b)
+}
+
+// addOrderEvent appends to the order's audit trail in the caller's transaction.
+func addOrderEvent(tx core.App, orderID, from, to, source, note string) error {
+	col, err := tx.FindCachedCollectionByNameOrId("order_events")
+	if err != nil {
+		return err
+	}
+	ev := core.NewRecord(col)
+	ev.Set("order", orderID)
+	ev.Set("from", from)
+	ev.Set("to", to)
+	ev.Set("source", source)
+	ev.Set("note", truncate(note, 2000))
+	return tx.Save(ev)
+}

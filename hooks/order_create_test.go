@@ -1,0 +1,292 @@
+package hooks_test
+
+import (
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/pocketbase/pocketbase/tests"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/vipbase/vipbase/hooks"
+	"github.com/vipbase/vipbase/vipreseller/sandbox"
+)
+
+const (
+	prepaidURL = "/api/orders/prepaid"
+	gameURL    = "/api/orders/game"
+	socialURL  = "/api/orders/social-media"
+)
+
+func TestPrepaidOrderHappyPath(t *testing.T) {
+	e := newEnv(t).ready()
+	e.deposit(userEmail, 100_000)
+	price := int64(e.product("prepaid", "TELKOMSEL_10K").GetInt("price"))
+
+	res := e.do(http.MethodPost, prepaidURL, userTokens[userEmail], map[string]any{"service": "TELKOMSEL_10K", "phoneNumber": "081234567890"})
+	require.Equal(t, 200, res.Status, res.Raw)
+	d := res.data()
+	assert.Equal(t, true, res.Body["success"])
+	assert.Equal(t, "processing", d["status"])
+	assert.Equal(t, "TELKOMSEL_10K", d["service"])
+	assert.Equal(t, "081234567890", d["phoneNumber"])
+	assert.EqualValues(t, price, d["amount"])
+	assert.True(t, strings.HasPrefix(d["orderNumber"].(string), "PRE-"))
+	assert.NotEmpty(t, d["externalId"])
+	assert.Equal(t, 1, e.sb.Count("prepaid", "order"))
+	assert.Equal(t, 100_000-price, e.balance(userEmail))
+
+	// No callback in this test: the poller finds the final status.
+	number := d["orderNumber"].(string)
+	e.backdate(number, 2*60e9, "next_attempt_at")
+	e.poll()
+	o := e.order(number)
+	assert.Equal(t, hooks.OrderSuccess, o.GetString("status"))
+	assert.NotEmpty(t, o.GetString("sn"))
+	assert.False(t, o.GetDateTime("completed_at").IsZero())
+	assert.Equal(t, 3, e.count("order_events", "order = {:o}", map[string]any{"o": o.Id}), "pending, processing, success")
+	assert.Equal(t, 1, e.sb.Count("prepaid", "order"))
+
+	got := e.do(http.MethodGet, prepaidURL+"?orderNumber="+number, userTokens[userEmail], nil)
+	require.Equal(t, 200, got.Status)
+	assert.Equal(t, "success", got.data()["status"])
+	byTrx := e.do(http.MethodGet, prepaidURL+"?trxId="+o.GetString("external_id"), userTokens[userEmail], nil)
+	assert.Equal(t, number, byTrx.data()["orderNumber"])
+	e.assertLedgerConsistent()
+}
+
+func TestOrderRoutesPerRole(t *testing.T) {
+	e := newEnv(t).ready()
+	e.deposit(userEmail, 500_000)
+	res := e.do(http.MethodPost, gameURL, userTokens[userEmail], map[string]any{"service": "ML86-S2", "userId": "12345678", "zoneId": "1234"})
+	require.Equal(t, 200, res.Status, res.Raw)
+	number := res.data()["orderNumber"].(string)
+	assert.True(t, strings.HasPrefix(number, "ORD-"))
+	assert.Equal(t, "1234", res.data()["zoneId"])
+
+	for _, sc := range []struct {
+		name, method, url, token string
+		status                   int
+	}{
+		{"guest create", http.MethodPost, gameURL, "", 401},
+		{"superuser create", http.MethodPost, gameURL, superToken, 403},
+		{"guest get", http.MethodGet, gameURL + "?orderNumber=" + number, "", 401},
+		{"other user get", http.MethodGet, gameURL + "?orderNumber=" + number, userTokens[otherEmail], 404},
+		{"owner get other category", http.MethodGet, prepaidURL + "?orderNumber=" + number, userTokens[userEmail], 404},
+		{"owner get", http.MethodGet, gameURL + "?orderNumber=" + number, userTokens[userEmail], 200},
+		{"superuser get", http.MethodGet, gameURL + "?orderNumber=" + number, superToken, 200},
+		{"unknown number", http.MethodGet, gameURL + "?orderNumber=ORD-1-XXXXX", userTokens[userEmail], 404},
+		{"guest process", http.MethodPost, "/api/orders/process", "", 401},
+		{"user process", http.MethodPost, "/api/orders/process", userTokens[userEmail], 403},
+		{"user recheck", http.MethodPost, "/api/admin/orders/recheck", userTokens[userEmail], 403},
+	} {
+		before := e.count("orders", "", nil)
+		r := e.do(sc.method, sc.url, sc.token, map[string]any{"service": "ML86-S2", "userId": "12345678", "zoneId": "1234", "orderNumber": number})
+		assert.Equal(t, sc.status, r.Status, "%s: %s", sc.name, r.Raw)
+		assert.Equal(t, before, e.count("orders", "", nil), sc.name)
+	}
+	assert.Equal(t, 1, e.sb.Count("game-feature", "order"))
+	e.assertLedgerConsistent()
+}
+
+func TestOrderValidationWritesNothing(t *testing.T) {
+	e := newEnv(t).ready()
+	e.deposit(userEmail, 1_000_000)
+	inactive := e.product("prepaid", "TELKOMSEL_25K")
+	inactive.Set("active", false)
+	require.NoError(t, e.app.Save(inactive))
+
+	cases := []struct {
+		name, url string
+		body      map[string]any
+		status    int
+		field     string
+		message   string
+	}{
+		{"prepaid short", prepaidURL, map[string]any{"service": "TELKOMSEL_10K", "phoneNumber": "0812"}, 400, "phoneNumber", ""},
+		{"prepaid letters", prepaidURL, map[string]any{"service": "TELKOMSEL_10K", "phoneNumber": "08123abc901"}, 400, "phoneNumber", ""},
+		{"prepaid too long", prepaidURL, map[string]any{"service": "TELKOMSEL_10K", "phoneNumber": "081234567890123456789"}, 400, "phoneNumber", ""},
+		{"phone without 0/62", prepaidURL, map[string]any{"service": "TELKOMSEL_10K", "phoneNumber": "81234567890"}, 400, "phoneNumber", ""},
+		{"game bad id", gameURL, map[string]any{"service": "FF100-S13", "userId": "12 34"}, 400, "userId", ""},
+		{"game empty id", gameURL, map[string]any{"service": "FF100-S13", "userId": ""}, 400, "userId", ""},
+		{"game zone required", gameURL, map[string]any{"service": "ML86-S2", "userId": "123456"}, 400, "zoneId", ""},
+		{"game zone invalid", gameURL, map[string]any{"service": "ML86-S2", "userId": "123456", "zoneId": "12/3"}, 400, "zoneId", ""},
+		{"social empty target", socialURL, map[string]any{"service": "3249", "target": "", "quantity": 1000}, 400, "target", ""},
+		{"social long target", socialURL, map[string]any{"service": "3249", "target": strings.Repeat("a", 501), "quantity": 1000}, 400, "target", ""},
+		{"social under min", socialURL, map[string]any{"service": "3249", "target": "https://tiktok.com/@x", "quantity": 10}, 400, "quantity", ""},
+		{"social over max", socialURL, map[string]any{"service": "3249", "target": "https://tiktok.com/@x", "quantity": 100001}, 400, "quantity", ""},
+		{"no service", prepaidURL, map[string]any{"phoneNumber": "081234567890"}, 400, "service", ""},
+		{"unknown service", prepaidURL, map[string]any{"service": "NOPE", "phoneNumber": "081234567890"}, 404, "", "Product not found."},
+		{"wrong category", gameURL, map[string]any{"service": "TELKOMSEL_10K", "userId": "123456"}, 404, "", "Product not found."},
+		{"inactive product", prepaidURL, map[string]any{"service": "TELKOMSEL_25K", "phoneNumber": "081234567890"}, 404, "", "Product not found."},
+		{"price changed", prepaidURL, map[string]any{"service": "TELKOMSEL_10K", "phoneNumber": "081234567890", "amount": 1}, 409, "", "Price has changed."},
+	}
+	for _, c := range cases {
+		r := e.do(http.MethodPost, c.url, userTokens[userEmail], c.body)
+		assert.Equal(t, c.status, r.Status, "%s: %s", c.name, r.Raw)
+		if c.field != "" {
+			data, _ := r.Body["data"].(map[string]any)
+			assert.Contains(t, data, c.field, c.name)
+		}
+		if c.message != "" {
+			assert.Equal(t, c.message, r.Body["message"], c.name)
+		}
+	}
+	assert.Zero(t, e.count("orders", "", nil))
+	assert.Equal(t, 1, e.count("wallet_transactions", "", nil), "only the deposit")
+	assert.Equal(t, int64(1_000_000), e.balance(userEmail))
+	assert.Zero(t, e.sb.Count("prepaid", "order")+e.sb.Count("game-feature", "order")+e.sb.Count("social-media", "order"))
+}
+
+func TestInsufficientBalanceAndMeterTarget(t *testing.T) {
+	e := newEnv(t).ready()
+	price := int64(e.product("prepaid", "PLN20").GetInt("price"))
+	e.deposit(userEmail, price-1)
+	r := e.do(http.MethodPost, prepaidURL, userTokens[userEmail], map[string]any{"service": "PLN20", "phoneNumber": "12345678901"})
+	assert.Equal(t, 402, r.Status, r.Raw)
+	assert.Equal(t, "Insufficient balance.", r.Body["message"])
+	assert.Zero(t, e.count("orders", "", nil))
+	assert.Equal(t, price-1, e.balance(userEmail))
+
+	e.deposit(userEmail, 1)
+	// A PLN meter number needs no phone prefix.
+	r = e.do(http.MethodPost, prepaidURL, userTokens[userEmail], map[string]any{"service": "PLN20", "phoneNumber": "12345678901", "amount": price})
+	require.Equal(t, 200, r.Status, r.Raw)
+	assert.Zero(t, e.balance(userEmail))
+	e.assertLedgerConsistent()
+}
+
+func TestNotConfiguredAnswers503(t *testing.T) {
+	app, err := tests.NewTestApp(templateDir)
+	require.NoError(t, err)
+	t.Cleanup(app.Cleanup)
+	svc, err := hooks.Register(app, hooks.Config{})
+	require.NoError(t, err)
+	e := &env{t: t, app: app, svc: svc}
+	r := e.do(http.MethodPost, prepaidURL, userTokens[userEmail], map[string]any{"service": "X", "phoneNumber": "081234567890"})
+	assert.Equal(t, 503, r.Status)
+	assert.Equal(t, "VIP-Reseller is not configured.", r.Body["message"])
+	assert.Zero(t, e.count("orders", "", nil))
+}
+
+func TestIdempotencyKey(t *testing.T) {
+	e := newEnv(t).ready()
+	e.deposit(userEmail, 100_000)
+	body := map[string]any{"service": "TELKOMSEL_10K", "phoneNumber": "081234567890"}
+	first := e.do(http.MethodPost, prepaidURL, userTokens[userEmail], body, "Idempotency-Key", "k-1")
+	require.Equal(t, 200, first.Status, first.Raw)
+	again := e.do(http.MethodPost, prepaidURL, userTokens[userEmail], body, "Idempotency-Key", "k-1")
+	require.Equal(t, 200, again.Status, again.Raw)
+	assert.Equal(t, first.data()["orderNumber"], again.data()["orderNumber"])
+
+	other := e.do(http.MethodPost, prepaidURL, userTokens[userEmail], map[string]any{"service": "TELKOMSEL_10K", "phoneNumber": "081299999990"}, "Idempotency-Key", "k-1")
+	assert.Equal(t, 409, other.Status, other.Raw)
+
+	// The same key of another user is another order.
+	e.deposit(otherEmail, 100_000)
+	theirs := e.do(http.MethodPost, prepaidURL, userTokens[otherEmail], body, "Idempotency-Key", "k-1")
+	require.Equal(t, 200, theirs.Status, theirs.Raw)
+	assert.NotEqual(t, first.data()["orderNumber"], theirs.data()["orderNumber"])
+
+	// A double-click: ten parallel submits with one key → one order.
+	var wg sync.WaitGroup
+	numbers := make([]any, 10)
+	for i := range numbers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := e.do(http.MethodPost, prepaidURL, userTokens[userEmail], map[string]any{"service": "TELKOMSEL_10K", "phoneNumber": "081200000001"}, "Idempotency-Key", "dbl")
+			numbers[i] = r.data()["orderNumber"]
+		}()
+	}
+	wg.Wait()
+	for _, n := range numbers {
+		assert.Equal(t, numbers[0], n)
+	}
+	assert.Equal(t, 3, e.count("orders", "", nil))
+	assert.Equal(t, 3, e.sb.Count("prepaid", "order"))
+	e.assertLedgerConsistent()
+}
+
+func TestSDKCreateTakesTheSamePath(t *testing.T) {
+	e := newEnv(t).ready()
+	e.deposit(userEmail, 100_000)
+	p := e.product("game", "FF100-S13")
+	const url = "/api/collections/orders/records"
+
+	forged := e.do(http.MethodPost, url, userTokens[userEmail], map[string]any{"user": userIDs[userEmail], "product": p.Id,
+		"target": "123456", "price": 1, "status": "success", "external_id": "VPX", "refunded": 5})
+	assert.Equal(t, 400, forged.Status, forged.Raw)
+	assert.Contains(t, forged.Body["message"], "price")
+	assert.Contains(t, forged.Body["message"], "status")
+
+	someoneElse := e.do(http.MethodPost, url, userTokens[userEmail], map[string]any{"user": userIDs[otherEmail], "product": p.Id, "target": "123456"})
+	assert.Equal(t, 400, someoneElse.Status, someoneElse.Raw)
+	guest := e.do(http.MethodPost, url, "", map[string]any{"product": p.Id, "target": "123456"})
+	assert.Equal(t, 400, guest.Status, guest.Raw)
+	bad := e.do(http.MethodPost, url, userTokens[userEmail], map[string]any{"user": userIDs[userEmail], "product": p.Id, "target": "bad id!"})
+	assert.Equal(t, 400, bad.Status, bad.Raw)
+	assert.Zero(t, e.count("orders", "", nil))
+
+	okRes := e.do(http.MethodPost, url, userTokens[userEmail], map[string]any{"user": userIDs[userEmail], "product": p.Id, "target": "123456", "quantity": 7})
+	require.Equal(t, 200, okRes.Status, okRes.Raw)
+	assert.EqualValues(t, p.GetInt("price"), okRes.Body["price"])
+	assert.EqualValues(t, 1, okRes.Body["quantity"], "games are always quantity 1")
+	assert.NotContains(t, okRes.Raw, `"cost"`)
+	assert.Equal(t, "processing", okRes.Body["status"])
+	assert.Equal(t, int64(100_000-p.GetInt("price")), e.balance(userEmail))
+	assert.Equal(t, 1, e.sb.Count("game-feature", "order"))
+
+	// Updates of orders stay superuser-only.
+	id := okRes.Body["id"].(string)
+	upd := e.do(http.MethodPatch, url+"/"+id, userTokens[userEmail], map[string]any{"status": "failed"})
+	assert.Equal(t, 403, upd.Status, upd.Raw)
+	e.assertLedgerConsistent()
+}
+
+func TestConcurrentOrdersAgainstStockAndBalance(t *testing.T) {
+	e := newEnv(t, func(_ *hooks.Config, s *sandbox.Config) {}).ready()
+	require.NoError(t, e.sb.SetStock("NETFLIX1M-S1", 1))
+	e.sync(hooks.ActionSyncStock)
+	require.Equal(t, 1, e.product("game", "NETFLIX1M-S1").GetInt("stock"))
+	e.deposit(userEmail, 10_000_000)
+
+	statuses := fire(50, func(int) response {
+		return e.do(http.MethodPost, gameURL, userTokens[userEmail], map[string]any{"service": "NETFLIX1M-S1", "userId": "buyer_1"})
+	})
+	assert.Equal(t, 1, statuses[200], "%v", statuses)
+	assert.Equal(t, 49, statuses[409], "%v", statuses)
+	assert.Zero(t, e.product("game", "NETFLIX1M-S1").GetInt("stock"))
+	assert.Equal(t, 1, e.count("orders", "", nil))
+
+	price := int64(e.product("prepaid", "TELKOMSEL_10K").GetInt("price"))
+	e.deposit(otherEmail, price)
+	statuses = fire(50, func(int) response {
+		return e.do(http.MethodPost, prepaidURL, userTokens[otherEmail], map[string]any{"service": "TELKOMSEL_10K", "phoneNumber": "081234567890"})
+	})
+	assert.Equal(t, 1, statuses[200], "%v", statuses)
+	assert.Equal(t, 49, statuses[402], "%v", statuses)
+	assert.Zero(t, e.balance(otherEmail))
+	assert.Equal(t, 1, e.sb.Count("prepaid", "order"))
+	e.assertLedgerConsistent()
+}
+
+func fire(n int, f func(i int) response) map[int]int {
+	var mu sync.Mutex
+	out := map[int]int{}
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := f(i)
+			mu.Lock()
+			out[r.Status]++
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	return out
+}

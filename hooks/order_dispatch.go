@@ -1,0 +1,177 @@
+package hooks
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
+
+	"github.com/vipbase/vipbase/vipreseller"
+)
+
+// Dispatch policy (design §5).
+const (
+	// retryWindow: an order the provider keeps refusing for balance or
+	// throttling is failed and refunded after this long.
+	retryWindow = 30 * time.Minute
+	// reconcileGrace: an unknown-outcome order that the provider's recent
+	// transactions still do not show after this long is failed and refunded.
+	reconcileGrace = 10 * time.Minute
+	// reviewAfter: a processing order without a final status is flagged for
+	// a person after this long.
+	reviewAfter = 72 * time.Hour
+)
+
+// retrySchedule spaces sends after a balance/throttle refusal.
+var retrySchedule = []time.Duration{15 * time.Second, 30 * time.Second, time.Minute, 2 * time.Minute, 5 * time.Minute}
+
+// Dispatch sends a pending order to the provider, at most once. It first
+// claims the order (queued/retry → sending) in a short transaction, so that
+// a route, the sweeper and an admin click racing for the same order send it
+// once; a crash after the claim leaves "sending", which is reconciled and
+// never resent. No transaction is open during the provider call.
+func (s *Service) Dispatch(ctx context.Context, orderID string) error {
+	var order *core.Record
+	err := s.updateOrder(orderID, func(tx core.App, o *core.Record) error {
+		if o.GetString("status") != OrderPending {
+			return nil
+		}
+		switch o.GetString("dispatch") {
+		case dispatchQueued:
+		case dispatchRetry:
+			if o.GetDateTime("next_attempt_at").After(types.NowDateTime()) {
+				return nil
+			}
+		default:
+			return nil
+		}
+		now := types.NowDateTime()
+		o.Set("dispatch", dispatchSending)
+		o.Set("dispatch_attempts", o.GetInt("dispatch_attempts")+1)
+		if o.GetDateTime("submitted_at").IsZero() {
+			o.Set("submitted_at", now)
+		}
+		// If we are still "sending" at this time the process died or hung
+		// mid-send: the sweeper then reconciles instead.
+		o.Set("next_attempt_at", now.Add(s.sendTimeout()+time.Minute))
+		if err := tx.Save(o); err != nil {
+			return err
+		}
+		order = o
+		return nil
+	})
+	if err != nil || order == nil {
+		return err
+	}
+
+	trx, sendErr := s.sendOrder(ctx, order)
+	return s.applySendResult(orderID, trx, sendErr)
+}
+
+func (s *Service) sendTimeout() time.Duration {
+	if s.cfg.Timeout > 0 {
+		return s.cfg.Timeout
+	}
+	return 30 * time.Second
+}
+
+// sendOrder is the one provider order POST for an order. Never retried.
+func (s *Service) sendOrder(ctx context.Context, o *core.Record) (*vipreseller.Transaction, error) {
+	code, target := o.GetString("service_code"), o.GetString("target")
+	switch o.GetString("category") {
+	case CategoryGame:
+		return s.client.Game.Order(ctx, vipreseller.GameOrderParams{Service: code, DataNo: target, Zone: o.GetString("zone")})
+	case CategoryPrepaid:
+		return s.client.Prepaid.Order(ctx, vipreseller.PrepaidOrderParams{Service: code, DataNo: target})
+	default:
+		return s.client.Social.Order(ctx, vipreseller.SocialOrderParams{Service: code, Data: target, Quantity: int64(o.GetInt("quantity"))})
+	}
+}
+
+// applySendResult records what the order POST told us (design §5).
+func (s *Service) applySendResult(orderID string, trx *vipreseller.Transaction, sendErr error) error {
+	var apiErr *vipreseller.APIError
+	log := s.app.Logger().With("order", orderID)
+	return s.updateOrder(orderID, func(tx core.App, o *core.Record) error {
+		switch {
+		case sendErr == nil:
+			return s.adoptTransaction(tx, o, *trx, SourceDispatch)
+
+		case errors.As(sendErr, &apiErr) && apiErr.Retryable():
+			o.Set("note", apiErr.Message)
+			if time.Since(o.GetDateTime("created").Time()) >= retryWindow {
+				log.Warn("order failed: VIP-Reseller refused it for 30 minutes", "reason", apiErr.Message)
+				_, err := failOrder(tx, o, "VIP-Reseller could not take the order: "+apiErr.Message, SourceDispatch)
+				return err
+			}
+			attempt := min(o.GetInt("dispatch_attempts")-1, len(retrySchedule)-1)
+			o.Set("dispatch", dispatchRetry)
+			o.Set("next_attempt_at", types.NowDateTime().Add(retrySchedule[max(attempt, 0)]))
+			log.Warn("VIP-Reseller refused the order for now; will send again", "reason", apiErr.Message)
+			return tx.Save(o)
+
+		case errors.As(sendErr, &apiErr):
+			_, err := failOrder(tx, o, apiErr.Message, SourceDispatch)
+			return err
+
+		default:
+			// Timeout, 5xx, garbage: the provider may have bought it. Keep
+			// the money where it is and find out; never send it again.
+			o.Set("dispatch", dispatchUnknown)
+			o.Set("next_attempt_at", types.NowDateTime().Add(time.Minute))
+			log.Warn("order outcome unknown; it will be reconciled, not resent", "error", sendErr)
+			return tx.Save(o)
+		}
+	})
+}
+
+// adoptTransaction stores the provider's trxid on the order and applies the
+// status the provider reported with it.
+func (s *Service) adoptTransaction(tx core.App, o *core.Record, trx vipreseller.Transaction, source string) error {
+	if o.GetString("external_id") == "" {
+		clash, _ := tx.FindFirstRecordByData("orders", "external_id", trx.TrxID)
+		if clash != nil && clash.Id != o.Id {
+			o.Set("review", "VIP-Reseller returned trxid "+trx.TrxID+", which already belongs to order "+
+				clash.GetString("number")+". Check both at the provider.")
+			o.Set("dispatch", dispatchUnknown)
+			return tx.Save(o)
+		}
+		o.Set("external_id", trx.TrxID)
+	}
+	o.Set("dispatch", dispatchSent)
+	if trx.Price > 0 {
+		o.Set("cost", trx.Price) // the provider's charge is authoritative
+	}
+	news := newsFrom(trx)
+	if orderStatusFor(news.Status) == "" {
+		news.Status = vipreseller.StatusWaiting // accepted with an odd status: poll it
+	}
+	_, err := applyNews(tx, o, news, source)
+	return err
+}
+
+// dispatchAsync starts Dispatch in the background (tracked, so shutdown and
+// tests wait for it) and returns a channel closed when it is done.
+func (s *Service) dispatchAsync(orderID string) <-chan struct{} {
+	done := make(chan struct{})
+	s.inflight.Add(1)
+	go func() {
+		defer s.inflight.Done()
+		defer close(done)
+		defer s.recoverLog("dispatch", orderID)
+		ctx, cancel := context.WithTimeout(context.Background(), s.sendTimeout()+30*time.Second)
+		defer cancel()
+		if err := s.Dispatch(ctx, orderID); err != nil {
+			s.app.Logger().Error("dispatch failed", "order", orderID, "error", err)
+		}
+	}()
+	return done
+}
+
+func (s *Service) recoverLog(what, id string) {
+	if r := recover(); r != nil {
+		s.app.Logger().Error(what+" panicked", "id", id, "panic", r)
+	}
+}

@@ -1,0 +1,312 @@
+package hooks
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/pocketbase/pocketbase/apis"
+	"github.com/pocketbase/pocketbase/core"
+
+	"github.com/vipbase/vipbase/vipreseller"
+)
+
+// defaultDispatchWait is how long an order route waits for the provider
+// before answering "pending" (clients then follow the order by realtime).
+const defaultDispatchWait = 3 * time.Second
+
+// routeShape describes one category's custom route: its body field names
+// (the original integration's) and response shape.
+type routeShape struct {
+	category string
+	rename   map[string]string // canonical field → route field
+	view     func(o *core.Record, withProgress bool) map[string]any
+}
+
+var routeShapes = map[string]routeShape{
+	"prepaid": {CategoryPrepaid, map[string]string{"target": "phoneNumber"}, func(o *core.Record, _ bool) map[string]any {
+		return map[string]any{"orderNumber": o.GetString("number"), "externalId": o.GetString("external_id"),
+			"status": o.GetString("status"), "service": o.GetString("service_code"), "phoneNumber": o.GetString("target"),
+			"amount": o.GetInt("price"), "sn": o.GetString("sn"), "note": o.GetString("note")}
+	}},
+	"game": {CategoryGame, map[string]string{"target": "userId", "zone": "zoneId"}, func(o *core.Record, _ bool) map[string]any {
+		return map[string]any{"orderNumber": o.GetString("number"), "externalId": o.GetString("external_id"),
+			"status": o.GetString("status"), "service": o.GetString("service_code"), "userId": o.GetString("target"),
+			"zoneId": o.GetString("zone"), "amount": o.GetInt("price"), "sn": o.GetString("sn"), "note": o.GetString("note")}
+	}},
+	"social-media": {CategorySocial, nil, func(o *core.Record, withProgress bool) map[string]any {
+		v := map[string]any{"orderNumber": o.GetString("number"), "externalId": o.GetString("external_id"),
+			"status": o.GetString("status"), "service": o.GetString("service_code"), "target": o.GetString("target"),
+			"quantity": o.GetInt("quantity"), "totalPrice": o.GetInt("price"), "note": o.GetString("note")}
+		if withProgress {
+			v["startCount"], v["remains"] = o.GetInt("start_count"), o.GetInt("remains")
+		}
+		return v
+	}},
+}
+
+func (s *Service) registerOrderRoutes() {
+	s.app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		orders := se.Router.Group("/api/orders")
+		for path, shape := range routeShapes {
+			orders.POST("/"+path, s.handleCreate(shape)).Bind(apis.RequireAuth("users"))
+			orders.GET("/"+path, s.handleGet(shape)).Bind(apis.RequireAuth())
+		}
+		orders.POST("/process", s.handleProcess).Bind(apis.RequireSuperuserAuth())
+		se.Router.POST("/api/admin/orders/recheck", s.handleRecheck).Bind(apis.RequireSuperuserAuth())
+		return se.Next()
+	})
+}
+
+// orderBody is the union of the three routes' bodies.
+type orderBody struct {
+	Service     flexText `json:"service"`
+	PhoneNumber flexText `json:"phoneNumber"`
+	Amount      *int64   `json:"amount"`
+	Target      flexText `json:"target"`
+	Quantity    int64    `json:"quantity"`
+	UserID      flexText `json:"userId"`
+	ZoneID      flexText `json:"zoneId"`
+}
+
+func (s *Service) handleCreate(shape routeShape) func(e *core.RequestEvent) error {
+	return func(e *core.RequestEvent) error {
+		var b orderBody
+		if err := e.BindBody(&b); err != nil {
+			return e.BadRequestError("Invalid request body.", err)
+		}
+		in := OrderInput{UserID: e.Auth.Id, Category: shape.category, Service: string(b.Service),
+			IdempotencyKey: e.Request.Header.Get("Idempotency-Key"), Source: SourceAPI}
+		switch shape.category {
+		case CategoryPrepaid:
+			in.Target, in.Amount = string(b.PhoneNumber), b.Amount
+		case CategoryGame:
+			in.Target, in.Zone = string(b.UserID), string(b.ZoneID)
+		case CategorySocial:
+			in.Target, in.Quantity = string(b.Target), b.Quantity
+		}
+		o, err := s.placeOrder(e.Request.Context(), in)
+		if err != nil {
+			return orderErrorResponse(e, err, shape.rename)
+		}
+		return ok(e, shape.view(o, false))
+	}
+}
+
+// placeOrder creates (or replays) an order, dispatches a new one and waits a
+// few seconds at most for the provider; it returns the order as it stands.
+func (s *Service) placeOrder(ctx context.Context, in OrderInput) (*core.Record, error) {
+	o, replayed, err := s.CreateOrder(ctx, in)
+	if err != nil || replayed {
+		return o, err
+	}
+	if s.cfg.ManualDispatch {
+		return o, nil
+	}
+	done := s.dispatchAsync(o.Id)
+	wait := s.cfg.DispatchWait
+	if wait <= 0 {
+		wait = defaultDispatchWait
+	}
+	timer := time.NewTimer(wait)
+	defer timer.Stop()
+	select {
+	case <-done:
+	case <-timer.C:
+	case <-ctx.Done():
+	}
+	if fresh, err := s.app.FindRecordById("orders", o.Id); err == nil {
+		return fresh, nil
+	}
+	return o, nil
+}
+
+func orderErrorResponse(e *core.RequestEvent, err error, rename map[string]string) error {
+	var oe *orderError
+	if errors.As(err, &oe) {
+		return oe.apiError(rename)
+	}
+	return e.InternalServerError("The order could not be placed; nothing was charged.", err)
+}
+
+// handleGet answers GET /api/orders/<category>?orderNumber=… or ?trxId=…
+// for the order's owner (superusers: any order); others get 404.
+func (s *Service) handleGet(shape routeShape) func(e *core.RequestEvent) error {
+	return func(e *core.RequestEvent) error {
+		o, err := s.findOrderByQuery(e)
+		if err != nil || o.GetString("category") != shape.category ||
+			(!e.HasSuperuserAuth() && o.GetString("user") != e.Auth.Id) {
+			return e.NotFoundError("Order not found.", nil)
+		}
+		return ok(e, shape.view(o, true))
+	}
+}
+
+func (s *Service) findOrderByQuery(e *core.RequestEvent) (*core.Record, error) {
+	q := e.Request.URL.Query()
+	if n := strings.TrimSpace(q.Get("orderNumber")); n != "" {
+		return s.app.FindFirstRecordByData("orders", "number", n)
+	}
+	if t := strings.TrimSpace(q.Get("trxId")); t != "" {
+		return s.app.FindFirstRecordByData("orders", "external_id", t)
+	}
+	return nil, errors.New("no orderNumber or trxId")
+}
+
+// handleProcess dispatches a queued (or due-retry) pending order now.
+func (s *Service) handleProcess(e *core.RequestEvent) error {
+	o, err := s.orderFromBody(e)
+	if err != nil {
+		return err
+	}
+	if s.client == nil {
+		return unavailable(e)
+	}
+	if o.GetString("status") != OrderPending {
+		return e.Error(http.StatusConflict, "Only pending orders can be processed.", nil)
+	}
+	switch o.GetString("dispatch") {
+	case dispatchQueued, dispatchRetry:
+	default:
+		return e.Error(http.StatusConflict, "This order's earlier send has an unknown outcome; it is reconciled, never resent.", nil)
+	}
+	if o.GetString("dispatch") == dispatchRetry {
+		// An operator's click overrides the backoff, not the send-once rule.
+		if err := s.updateOrder(o.Id, func(tx core.App, o *core.Record) error {
+			o.Set("next_attempt_at", "")
+			return tx.Save(o)
+		}); err != nil {
+			return e.InternalServerError("", err)
+		}
+	}
+	if err := s.Dispatch(e.Request.Context(), o.Id); err != nil {
+		return e.InternalServerError("Dispatch failed.", err)
+	}
+	return s.adminOrderView(e, o.Id)
+}
+
+// handleRecheck asks the provider about an order now and applies the answer.
+func (s *Service) handleRecheck(e *core.RequestEvent) error {
+	o, err := s.orderFromBody(e)
+	if err != nil {
+		return err
+	}
+	if s.client == nil {
+		return unavailable(e)
+	}
+	ctx := e.Request.Context()
+	switch {
+	case o.GetString("external_id") != "":
+		list, err := s.client.Status(ctx, endpointFor(o.GetString("category")), vipreseller.StatusParams{TrxID: o.GetString("external_id")})
+		if err != nil {
+			return e.Error(http.StatusBadGateway, "VIP-Reseller did not answer the status request.", err)
+		}
+		if len(list) > 0 {
+			err = s.updateOrder(o.Id, func(tx core.App, o *core.Record) error {
+				if o.GetString("status") == OrderPending {
+					return s.adoptTransaction(tx, o, list[0], SourceAdmin)
+				}
+				_, err := applyNews(tx, o, newsFrom(list[0]), SourceAdmin)
+				return err
+			})
+			if err != nil {
+				return e.InternalServerError("", err)
+			}
+		}
+	case o.GetString("status") == OrderPending && o.GetString("dispatch") == dispatchUnknown:
+		if _, err := s.reconcile(ctx, endpointFor(o.GetString("category")), []*core.Record{o}); err != nil {
+			return e.Error(http.StatusBadGateway, "VIP-Reseller did not answer the status request.", err)
+		}
+	default:
+		return e.Error(http.StatusConflict, "This order has not reached VIP-Reseller yet; use /api/orders/process.", nil)
+	}
+	return s.adminOrderView(e, o.Id)
+}
+
+func (s *Service) orderFromBody(e *core.RequestEvent) (*core.Record, error) {
+	var body struct {
+		OrderNumber string `json:"orderNumber"`
+	}
+	if err := e.BindBody(&body); err != nil || strings.TrimSpace(body.OrderNumber) == "" {
+		return nil, e.BadRequestError("Send {\"orderNumber\": \"…\"}.", err)
+	}
+	o, err := s.app.FindFirstRecordByData("orders", "number", strings.TrimSpace(body.OrderNumber))
+	if err != nil {
+		return nil, e.NotFoundError("Order not found.", nil)
+	}
+	return o, nil
+}
+
+// adminOrderView shows a superuser the whole order, hidden fields included.
+func (s *Service) adminOrderView(e *core.RequestEvent, id string) error {
+	o, err := s.app.FindRecordById("orders", id)
+	if err != nil {
+		return e.NotFoundError("Order not found.", nil)
+	}
+	o.Unhide("cost", "dispatch", "dispatch_attempts", "next_attempt_at", "poll_attempts")
+	return ok(e, o)
+}
+
+// registerOrderHooks makes an SDK `orders` create take the same path as the
+// routes, and records superusers' status edits in the audit trail.
+func (s *Service) registerOrderHooks() {
+	s.app.OnRecordCreateRequest("orders").BindFunc(func(e *core.RecordRequestEvent) error {
+		info, err := e.RequestInfo()
+		if err != nil {
+			return e.BadRequestError("", err)
+		}
+		var forbidden []string
+		for k := range info.Body {
+			if !sdkOrderFields[k] {
+				forbidden = append(forbidden, k)
+			}
+		}
+		if len(forbidden) > 0 {
+			return e.BadRequestError("These fields are set by the server and cannot be sent: "+strings.Join(sortedStrings(forbidden), ", ")+".", nil)
+		}
+		in := OrderInput{UserID: e.Record.GetString("user"), ProductID: e.Record.GetString("product"),
+			Target: e.Record.GetString("target"), Zone: e.Record.GetString("zone"),
+			Quantity: int64(e.Record.GetInt("quantity")), IdempotencyKey: e.Record.GetString("idempotency_key"), Source: SourceHook}
+		if h := e.Request.Header.Get("Idempotency-Key"); h != "" {
+			in.IdempotencyKey = h
+		}
+		if in.ProductID == "" {
+			return (&orderError{status: http.StatusBadRequest, message: MsgValidationFailed,
+				fields: fieldErrors{"product": msgServiceRequired}}).apiError(nil)
+		}
+		o, err := s.placeOrder(e.Request.Context(), in)
+		if err != nil {
+			return orderErrorResponse(e.RequestEvent, err, nil)
+		}
+		if err := apis.EnrichRecord(e.RequestEvent, o); err != nil {
+			return e.InternalServerError("", err)
+		}
+		return e.JSON(http.StatusOK, o)
+	})
+
+	s.app.OnRecordUpdateRequest("orders").BindFunc(func(e *core.RecordRequestEvent) error {
+		from := e.Record.Original().GetString("status")
+		if err := e.Next(); err != nil {
+			return err
+		}
+		if to := e.Record.GetString("status"); to != from {
+			if err := addOrderEvent(e.App, e.Record.Id, from, to, SourceAdmin, "Changed by a superuser."); err != nil {
+				e.App.Logger().Error("could not record an admin status change", "order", e.Record.Id, "error", err)
+			}
+		}
+		return nil
+	})
+}
+
+// sdkOrderFields are the only fields a client may send to create an order.
+var sdkOrderFields = map[string]bool{"user": true, "product": true, "target": true, "zone": true, "quantity": true, "idempotency_key": true}
+
+func sortedStrings(in []string) []string {
+	m := make(map[string]bool, len(in))
+	for _, v := range in {
+		m[v] = true
+	}
+	return sortedKeys(m)
+}

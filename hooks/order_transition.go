@@ -1,0 +1,189 @@
+package hooks
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
+
+	"github.com/vipbase/vipbase/vipreseller"
+)
+
+// Outcomes of applying news about an order (also webhook_logs.outcome).
+const (
+	OutcomeApplied   = "applied"
+	OutcomeDuplicate = "duplicate"
+	OutcomeStale     = "stale"
+)
+
+// providerNews is what the provider says about one transaction.
+type providerNews struct {
+	Status    string // provider status: waiting|processing|success|error|partial
+	Note      string
+	Remain    int64
+	Count     int64
+	HasRemain bool
+}
+
+func newsFrom(t vipreseller.Transaction) providerNews {
+	return providerNews{Status: strings.ToLower(strings.TrimSpace(t.Status)), Note: t.Note,
+		Remain: t.Remain, Count: t.Count, HasRemain: t.Remain != 0 || t.Count != 0}
+}
+
+// orderStatusFor maps a provider status to ours; "" = unknown (keep polling).
+func orderStatusFor(providerStatus string) string {
+	switch providerStatus {
+	case vipreseller.StatusWaiting, vipreseller.StatusProcessing, "pending":
+		return OrderProcessing
+	case vipreseller.StatusSuccess:
+		return OrderSuccess
+	case vipreseller.StatusError, "failed", "gagal":
+		return OrderFailed
+	case vipreseller.StatusPartial:
+		return OrderPartial
+	}
+	return ""
+}
+
+// IsTerminal reports whether nothing but a superuser may move an order on.
+func IsTerminal(status string) bool {
+	return status == OrderSuccess || status == OrderFailed || status == OrderPartial
+}
+
+// applyNews moves an order forward by the provider's word, in the caller's
+// transaction: status, SN/note, refund, stock and audit event together.
+// Transitions only go forward: news about a terminal order, or news that
+// would move it back, changes nothing. Exactly-once follows from re-reading
+// the order inside the single-writer transaction, and the unique ledger
+// index backs it up.
+func applyNews(tx core.App, o *core.Record, news providerNews, source string) (string, error) {
+	cur := o.GetString("status")
+	next := orderStatusFor(news.Status)
+	now := types.NowDateTime()
+	o.Set("checked_at", now)
+	switch {
+	case IsTerminal(cur):
+		if next == cur {
+			return OutcomeDuplicate, nil
+		}
+		return OutcomeStale, nil
+	case next == "":
+		return OutcomeStale, nil
+	case next == OrderProcessing && cur == OrderProcessing:
+		if news.Status != o.GetString("provider_status") {
+			o.Set("provider_status", news.Status)
+			return OutcomeDuplicate, tx.Save(o)
+		}
+		return OutcomeDuplicate, nil
+	}
+
+	o.Set("status", next)
+	o.Set("provider_status", news.Status)
+	if o.GetString("dispatch") != dispatchSent && o.GetString("external_id") != "" {
+		o.Set("dispatch", dispatchSent)
+	}
+	note := ""
+	switch next {
+	case OrderProcessing:
+		o.Set("poll_attempts", 0)
+		o.Set("next_attempt_at", types.NowDateTime().Add(pollDelay(0)))
+		note = "VIP-Reseller accepted the order (" + news.Status + ")."
+	case OrderSuccess:
+		o.Set("sn", news.Note)
+		note = "Delivered."
+	case OrderFailed:
+		o.Set("note", news.Note)
+		note = "Failed: " + news.Note
+	case OrderPartial:
+		o.Set("note", news.Note)
+		o.Set("start_count", news.Count)
+		o.Set("remains", news.Remain)
+		note = fmt.Sprintf("Partly delivered: %d of %d remain.", news.Remain, o.GetInt("quantity"))
+	}
+	if IsTerminal(next) {
+		o.Set("completed_at", now)
+		o.Set("next_attempt_at", "")
+		if err := refundFor(tx, o, next); err != nil {
+			return "", err
+		}
+	}
+	if err := tx.Save(o); err != nil {
+		return "", err
+	}
+	if err := addOrderEvent(tx, o.Id, cur, next, source, note); err != nil {
+		return "", err
+	}
+	return OutcomeApplied, nil
+}
+
+// refundFor writes the one refund a failed or partial order gets, and puts
+// back the unit of tracked stock a failed order took.
+func refundFor(tx core.App, o *core.Record, status string) error {
+	price := int64(o.GetInt("price"))
+	var amount int64
+	switch status {
+	case OrderFailed:
+		amount = price
+		if err := restoreStock(tx, o.GetString("product")); err != nil {
+			return err
+		}
+	case OrderPartial:
+		qty, remains := int64(o.GetInt("quantity")), int64(o.GetInt("remains"))
+		if qty > 0 && remains > 0 {
+			remains = min(remains, qty)
+			amount = price * remains / qty
+		}
+	}
+	if amount <= 0 {
+		return nil
+	}
+	if _, err := applyLedger(tx, o.GetString("user"), LedgerRefund, amount, o.Id, "Refund "+o.GetString("number")); err != nil {
+		return fmt.Errorf("refund: %w", err)
+	}
+	o.Set("refunded", amount)
+	return nil
+}
+
+func restoreStock(tx core.App, productID string) error {
+	if productID == "" {
+		return nil
+	}
+	_, err := tx.DB().NewQuery("UPDATE products SET stock = stock + 1 WHERE id = {:id} AND track_stock = TRUE").
+		Bind(dbx.Params{"id": productID}).Execute()
+	return err
+}
+
+// failOrder ends a pending order as failed with a full refund: the provider
+// refused it for good, or never got it.
+func failOrder(tx core.App, o *core.Record, reason, source string) (string, error) {
+	if o.GetString("status") != OrderPending {
+		return OutcomeStale, nil
+	}
+	o.Set("dispatch", dispatchRejected)
+	return applyNews(tx, o, providerNews{Status: vipreseller.StatusError, Note: reason}, source)
+}
+
+// pollSchedule is the per-order backoff between status checks of a
+// processing order: 1, 2, 5, 15, 60 minutes, then hourly.
+var pollSchedule = []time.Duration{time.Minute, 2 * time.Minute, 5 * time.Minute, 15 * time.Minute, time.Hour}
+
+func pollDelay(attempt int) time.Duration {
+	if attempt < len(pollSchedule) {
+		return pollSchedule[attempt]
+	}
+	return time.Hour
+}
+
+// updateOrder runs fn on a freshly read order inside one transaction.
+func (s *Service) updateOrder(orderID string, fn func(tx core.App, o *core.Record) error) error {
+	return s.app.RunInTransaction(func(tx core.App) error {
+		o, err := tx.FindRecordById("orders", orderID)
+		if err != nil {
+			return err
+		}
+		return fn(tx, o)
+	})
+}
