@@ -28,9 +28,9 @@ var Categories = []string{CategoryGame, CategoryPrepaid, CategorySocial}
 // serviceRow is one provider catalog row, flattened to the services fields.
 type serviceRow struct {
 	Code, Name, Brand, Type, Server, Status, Maintenance, Note string
-	Basic, Premium, Special, Min, Max                         int64
-	MultiTrx                                                  bool
-	Raw                                                       json.RawMessage
+	Basic, Premium, Special, Min, Max                          int64
+	MultiTrx                                                   bool
+	Raw                                                        json.RawMessage
 }
 
 // changeCounts is what a sync did to one category.
