@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"sync"
 	"time"
 
 	"github.com/pocketbase/dbx"
@@ -20,25 +19,20 @@ import (
 	"github.com/vipbase/vipbase/hooks"
 )
 
-var muxOnce sync.Map // *env → http.Handler
-
 // handler builds the app's real router once per env, for tests that send
 // many requests (sequences, concurrency) instead of one ApiScenario.
 func (e *env) handler() http.Handler {
-	if h, ok := muxOnce.Load(e); ok {
-		return h.(http.Handler)
-	}
-	r, err := apis.NewRouter(e.app)
-	require.NoError(e.t, err)
-	var h http.Handler
-	err = e.app.OnServe().Trigger(&core.ServeEvent{App: e.app, Router: r}, func(se *core.ServeEvent) error {
-		mux, err := se.Router.BuildMux()
-		h = mux
-		return err
+	e.muxOnce.Do(func() {
+		r, err := apis.NewRouter(e.app)
+		require.NoError(e.t, err)
+		err = e.app.OnServe().Trigger(&core.ServeEvent{App: e.app, Router: r}, func(se *core.ServeEvent) error {
+			mux, err := se.Router.BuildMux()
+			e.mux = mux
+			return err
+		})
+		require.NoError(e.t, err)
 	})
-	require.NoError(e.t, err)
-	muxOnce.Store(e, h)
-	return h
+	return e.mux
 }
 
 // response is a decoded JSON answer.

@@ -2,8 +2,10 @@ package hooks_test
 
 import (
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"os"
+	"sync"
 	"testing"
 	"time"
 
@@ -99,6 +101,9 @@ type env struct {
 	svc *hooks.Service
 	sb  *sandbox.Sandbox
 	url string
+
+	muxOnce sync.Once
+	mux     http.Handler
 }
 
 type envOption func(*hooks.Config, *sandbox.Config)
