@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/vipbase/vipbase/vipreseller"
+	"github.com/vipbase/vipbase/vipreseller/sandbox"
 )
 
 // DocumentedCallbackIP is the source IP of provider callbacks per its docs.
@@ -68,7 +69,24 @@ func (s *Service) vipCommand() *cobra.Command {
 			}
 		},
 	}
-	root.AddCommand(check, syncCmd)
+	var addr string
+	sandboxCmd := &cobra.Command{
+		Use:   "sandbox",
+		Short: "Run the built-in VIP-Reseller simulator alone (for 'vip check' and client experiments)",
+		Run: func(cmd *cobra.Command, _ []string) {
+			srv, err := sandbox.StartOn(addr, s.cfg.SandboxConfig)
+			if err != nil {
+				fmt.Fprintln(cmd.ErrOrStderr(), "FAILED:", err)
+				os.Exit(1)
+			}
+			defer srv.Close()
+			fmt.Fprintf(cmd.OutOrStdout(), "VIP-Reseller sandbox listening; try:\n  VIP_RESELLER_API_URL=%s VIP_RESELLER_API_ID=%s VIP_RESELLER_API_KEY=%s vipbase vip check\n",
+				srv.URL, srv.APIID(), srv.APIKey())
+			<-cmd.Context().Done()
+		},
+	}
+	sandboxCmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8091", "loopback address to listen on")
+	root.AddCommand(check, syncCmd, sandboxCmd)
 	return root
 }
 

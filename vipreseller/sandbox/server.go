@@ -203,8 +203,11 @@ type Server struct {
 
 // Start listens on 127.0.0.1:0, serves the sandbox and runs its background
 // loop until Close.
-func Start(cfg Config) (*Server, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+func Start(cfg Config) (*Server, error) { return StartOn("127.0.0.1:0", cfg) }
+
+// StartOn is Start on a chosen address (the standalone `vip sandbox`).
+func StartOn(addr string, cfg Config) (*Server, error) {
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("sandbox: listen: %w", err)
 	}
