@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"runtime/debug"
 	"time"
+
+	"github.com/pocketbase/pocketbase/core"
 )
 
 // Cron job ids, visible in Dashboard › Settings › Crons.
@@ -13,6 +15,7 @@ const (
 	CronSyncCatalog = "vip_sync_catalog"
 	CronSyncStock   = "vip_sync_stock"
 	CronSyncBalance = "vip_sync_balance"
+	CronOrdersPoll  = "vip_orders_poll"
 )
 
 func (s *Service) registerCrons() {
@@ -26,6 +29,38 @@ func (s *Service) registerCrons() {
 	s.addCron(CronSyncBalance, "*/10 * * * *", 2*time.Minute, func(ctx context.Context) {
 		s.cronSync(ctx, ActionSyncBalance)
 	})
+	s.addCron(CronOrdersPoll, "* * * * *", 5*time.Minute, s.pollJob)
+
+	// Orders committed before a crash are picked up right after start,
+	// not a minute later.
+	s.app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		s.inflight.Add(1)
+		go func() {
+			defer s.inflight.Done()
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+			defer cancel()
+			s.pollJob(ctx)
+		}()
+		return se.Next()
+	})
+}
+
+// pollJob runs PollOrders unless the previous run is still going.
+func (s *Service) pollJob(ctx context.Context) {
+	if s.client == nil || !s.polling.TryLock() {
+		return
+	}
+	defer s.polling.Unlock()
+	defer s.recoverLog("poll", CronOrdersPoll)
+	st, err := s.PollOrders(ctx)
+	if err != nil {
+		s.app.Logger().Error("vip_orders_poll failed", "error", err)
+		return
+	}
+	if st != (PollStats{}) {
+		s.app.Logger().Info("vip_orders_poll", "dispatched", st.Dispatched, "reconciled", st.Reconciled,
+			"checked", st.Checked, "failedChecks", st.Failed)
+	}
 }
 
 // addCron registers a job that never crashes the server (panics are logged)

@@ -27,6 +27,7 @@ type Service struct {
 
 	syncs    syncGuards
 	inflight sync.WaitGroup // background dispatches, waited for on terminate
+	polling  sync.Mutex     // one PollOrders at a time
 	nick     nicknameCache
 }
 
