@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
 )
 
 // Cron job ids, visible in Dashboard › Settings › Crons.
@@ -34,25 +35,28 @@ func (s *Service) registerCrons() {
 	// Orders committed before a crash are picked up right after start,
 	// not a minute later.
 	s.app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		started := types.NowDateTime()
 		s.inflight.Add(1)
 		go func() {
 			defer s.inflight.Done()
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 			defer cancel()
-			s.pollJob(ctx)
+			s.pollJobBefore(ctx, started)
 		}()
 		return se.Next()
 	})
 }
 
 // pollJob runs PollOrders unless the previous run is still going.
-func (s *Service) pollJob(ctx context.Context) {
+func (s *Service) pollJob(ctx context.Context) { s.pollJobBefore(ctx, types.DateTime{}) }
+
+func (s *Service) pollJobBefore(ctx context.Context, createdBefore types.DateTime) {
 	if s.client == nil || !s.polling.TryLock() {
 		return
 	}
 	defer s.polling.Unlock()
 	defer s.recoverLog("poll", CronOrdersPoll)
-	st, err := s.PollOrders(ctx)
+	st, err := s.poll(ctx, createdBefore)
 	if err != nil {
 		s.app.Logger().Error("vip_orders_poll failed", "error", err)
 		return

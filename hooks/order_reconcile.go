@@ -44,14 +44,28 @@ func endpointFor(category string) vipreseller.Endpoint {
 // with routes and callbacks: every change goes through a re-read in a
 // transaction.
 func (s *Service) PollOrders(ctx context.Context) (PollStats, error) {
+	return s.poll(ctx, types.DateTime{})
+}
+
+// poll is PollOrders, limited to orders created before createdBefore when
+// it is set (the startup sweep only recovers what the last process left).
+func (s *Service) poll(ctx context.Context, createdBefore types.DateTime) (PollStats, error) {
 	var st PollStats
 	if s.client == nil {
 		return st, ErrNotConfigured
 	}
 	now := types.NowDateTime().String()
+	findOrders := func(filter, now string) ([]*core.Record, error) {
+		params := dbx.Params{"now": now}
+		if !createdBefore.IsZero() {
+			filter = "(" + filter + ") && created < {:before}"
+			params["before"] = createdBefore.String()
+		}
+		return s.app.FindRecordsByFilter("orders", filter, "created", pollBatch, 0, params)
+	}
 
 	// 1. queued (crash after commit) and retries that are due.
-	due, err := s.findOrders("status = 'pending' && review = '' && (dispatch = 'queued' || (dispatch = 'retry' && next_attempt_at <= {:now}))", now)
+	due, err := findOrders("status = 'pending' && review = '' && (dispatch = 'queued' || (dispatch = 'retry' && next_attempt_at <= {:now}))", now)
 	if err != nil {
 		return st, err
 	}
@@ -67,7 +81,7 @@ func (s *Service) PollOrders(ctx context.Context) (PollStats, error) {
 
 	// 2. sends that never finished (process died mid-call): the order may
 	// exist upstream, so it becomes unknown → reconciled, never resent.
-	stuck, err := s.findOrders("status = 'pending' && dispatch = 'sending' && next_attempt_at <= {:now}", now)
+	stuck, err := findOrders("status = 'pending' && dispatch = 'sending' && next_attempt_at <= {:now}", now)
 	if err != nil {
 		return st, err
 	}
@@ -85,7 +99,7 @@ func (s *Service) PollOrders(ctx context.Context) (PollStats, error) {
 	}
 
 	// 3. unknown outcomes: look for them among the provider's recent transactions.
-	unknown, err := s.findOrders("status = 'pending' && review = '' && dispatch = 'unknown' && next_attempt_at <= {:now}", now)
+	unknown, err := findOrders("status = 'pending' && review = '' && dispatch = 'unknown' && next_attempt_at <= {:now}", now)
 	if err != nil {
 		return st, err
 	}
@@ -103,7 +117,7 @@ func (s *Service) PollOrders(ctx context.Context) (PollStats, error) {
 	}
 
 	// 4. processing orders without news, by their own backoff.
-	processing, err := s.findOrders("status = 'processing' && review = '' && external_id != '' && next_attempt_at <= {:now}", now)
+	processing, err := findOrders("status = 'processing' && review = '' && external_id != '' && next_attempt_at <= {:now}", now)
 	if err != nil {
 		return st, err
 	}
@@ -119,10 +133,6 @@ func (s *Service) PollOrders(ctx context.Context) (PollStats, error) {
 		st.Checked++
 	}
 	return st, nil
-}
-
-func (s *Service) findOrders(filter, now string) ([]*core.Record, error) {
-	return s.app.FindRecordsByFilter("orders", filter, "created", pollBatch, 0, dbx.Params{"now": now})
 }
 
 // checkProcessing asks the provider about one processing order and applies
