@@ -31,6 +31,9 @@ func (s *Service) startSandbox() error {
 		fmt.Fprintf(os.Stderr, "Sandbox provider: %s (callbacks → %s)\n", srv.URL, callback)
 		fmt.Fprintf(os.Stderr, "  try: VIP_RESELLER_API_URL=%s VIP_RESELLER_API_ID=%s VIP_RESELLER_API_KEY=<sandbox key> vipbase vip check\n",
 			srv.URL, srv.APIID())
+		if err := s.ensureDemoUser(); err != nil {
+			s.app.Logger().Error("sandbox: could not create the demo shopper", "error", err)
+		}
 		go s.sandboxFirstSync()
 		return se.Next()
 	})
@@ -61,4 +64,40 @@ func loopbackAddr(addr string) string {
 		host = "127.0.0.1"
 	}
 	return net.JoinHostPort(host, port)
+}
+
+// Demo shopper of --sandbox mode. The password is public on purpose: this
+// account exists only in sandbox mode, against a simulated provider.
+const (
+	DemoEmail    = "demo@vipbase.test"
+	DemoPassword = "demo12345"
+	DemoDeposit  = 1_000_000
+)
+
+// ensureDemoUser creates the demo shopper with a starting deposit once;
+// restarts find it and add nothing.
+func (s *Service) ensureDemoUser() error {
+	if _, err := s.app.FindAuthRecordByEmail("users", DemoEmail); err == nil {
+		fmt.Fprintf(os.Stderr, "Demo shopper: %s / %s\n", DemoEmail, DemoPassword)
+		return nil
+	}
+	col, err := s.app.FindCollectionByNameOrId("users")
+	if err != nil {
+		return err
+	}
+	u := core.NewRecord(col)
+	u.SetEmail(DemoEmail)
+	u.SetPassword(DemoPassword)
+	u.SetVerified(true)
+	u.Set("name", "Pembeli Demo")
+	return s.app.RunInTransaction(func(tx core.App) error {
+		if err := tx.Save(u); err != nil {
+			return err
+		}
+		if _, err := applyLedger(tx, u.Id, LedgerDeposit, DemoDeposit, "", "Saldo demo"); err != nil {
+			return err
+		}
+		fmt.Fprintf(os.Stderr, "Demo shopper created: %s / %s with Rp %s\n", DemoEmail, DemoPassword, Rupiah(DemoDeposit))
+		return nil
+	})
 }
