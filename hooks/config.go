@@ -33,6 +33,8 @@ type Config struct {
 	Timeout time.Duration
 	// RateLimit is provider requests per second; 0 = unlimited.
 	RateLimit float64
+	// WebhookLogDays is how long webhook_logs rows are kept (default 30).
+	WebhookLogDays int
 	// LowBalanceThreshold makes sync-balance log a warning below it (rupiah).
 	LowBalanceThreshold int64
 
@@ -101,6 +103,13 @@ func ConfigFromEnv() (Config, error) {
 			return cfg, fmt.Errorf("VIP_RESELLER_RATE_LIMIT must be a number ≥ 0, not %q", v)
 		}
 		cfg.RateLimit = r
+	}
+	if v := os.Getenv("VIP_RESELLER_WEBHOOK_LOG_DAYS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return cfg, fmt.Errorf("VIP_RESELLER_WEBHOOK_LOG_DAYS must be a whole number of days ≥ 1, not %q", v)
+		}
+		cfg.WebhookLogDays = n
 	}
 	if v := os.Getenv("VIP_RESELLER_LOW_BALANCE"); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)

@@ -17,6 +17,7 @@ const (
 	CronSyncStock   = "vip_sync_stock"
 	CronSyncBalance = "vip_sync_balance"
 	CronOrdersPoll  = "vip_orders_poll"
+	CronLogsCleanup = "vip_webhook_logs_cleanup"
 )
 
 func (s *Service) registerCrons() {
@@ -31,6 +32,18 @@ func (s *Service) registerCrons() {
 		s.cronSync(ctx, ActionSyncBalance)
 	})
 	s.addCron(CronOrdersPoll, "* * * * *", 5*time.Minute, s.pollJob)
+	s.addCron(CronLogsCleanup, "30 3 * * *", 10*time.Minute, func(context.Context) {
+		days := s.cfg.WebhookLogDays
+		if days <= 0 {
+			days = 30
+		}
+		n, err := s.cleanupWebhookLogs(days)
+		if err != nil {
+			s.app.Logger().Error("webhook log cleanup failed", "error", err)
+			return
+		}
+		s.app.Logger().Info("webhook log cleanup", "deleted", n, "keptDays", days)
+	})
 
 	// Orders committed before a crash are picked up right after start,
 	// not a minute later.

@@ -72,6 +72,7 @@ func Register(app core.App, cfg Config) (*Service, error) {
 	s.registerCatalogRoutes()
 	s.registerOrderRoutes()
 	s.registerNicknameRoute()
+	s.registerWebhook()
 	s.registerCrons()
 	if pb, ok := app.(*pocketbase.PocketBase); ok {
 		pb.RootCmd.AddCommand(s.vipCommand())

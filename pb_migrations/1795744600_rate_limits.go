@@ -7,19 +7,26 @@ import (
 
 // The nickname check calls the provider for anyone, so it is rate-limited
 // per IP with PocketBase's own limiter (which this turns on, with its
-// defaults for the rest of the API). Operators tune it in Settings.
+// defaults for the rest of the API). The webhook gets its own generous rule:
+// all callbacks come from one provider IP and must not hit the default
+// "/api/" limit in a burst. Operators tune both in Settings.
 func init() {
 	m.Register(func(app core.App) error {
 		s := app.Settings()
 		s.RateLimits.Enabled = true
-		for _, r := range s.RateLimits.Rules {
-			if r.Label == "GET /api/games/nickname" {
-				return app.Save(s)
-			}
+		want := []core.RateLimitRule{
+			{Label: "GET /api/games/nickname", MaxRequests: 20, Duration: 60},
+			{Label: "POST /api/webhooks/vip-reseller", MaxRequests: 100000, Duration: 1},
 		}
-		s.RateLimits.Rules = append(s.RateLimits.Rules, core.RateLimitRule{
-			Label: "GET /api/games/nickname", MaxRequests: 20, Duration: 60,
-		})
+	next:
+		for _, w := range want {
+			for _, r := range s.RateLimits.Rules {
+				if r.Label == w.Label {
+					continue next
+				}
+			}
+			s.RateLimits.Rules = append(s.RateLimits.Rules, w)
+		}
 		return app.Save(s)
 	}, nil)
 }

@@ -1,0 +1,355 @@
+package hooks
+
+import (
+	"bytes"
+	"context"
+	"crypto/md5"
+	"crypto/subtle"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/apis"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
+
+	"github.com/vipbase/vipbase/vipreseller"
+)
+
+// WebhookPath is where VIP-Reseller sends callbacks.
+const WebhookPath = "/api/webhooks/vip-reseller"
+
+// webhookBodyLimit: a callback is a few hundred bytes; 64 KB is generous.
+const webhookBodyLimit = 64 << 10
+
+// Outcomes of a callback beyond applied/duplicate/stale (webhook_logs.outcome).
+const (
+	OutcomeUnknownOrder = "unknown_order"
+	OutcomeRejected     = "rejected"
+	OutcomeInvalid      = "invalid"
+	OutcomeDeferred     = "deferred"
+	OutcomeError        = "error"
+)
+
+// Sentinel results of verifying a callback, before its content is read.
+var (
+	errWebhookNoSecret = errors.New("callbacks are rejected: VIP-Reseller credentials are not configured")
+	errWebhookNoSig    = errors.New("missing X-Client-Signature")
+	errWebhookBadSig   = errors.New("invalid X-Client-Signature")
+)
+
+// verifySignature is the whole callback authentication: the header must
+// equal md5(API_ID + API_KEY) exactly (constant-time), and without
+// credentials nothing verifies (fail closed).
+func verifySignature(apiID, apiKey, header string) error {
+	if apiID == "" || apiKey == "" {
+		return errWebhookNoSecret
+	}
+	if header == "" {
+		return errWebhookNoSig
+	}
+	sum := md5.Sum([]byte(apiID + apiKey))
+	want := hex.EncodeToString(sum[:])
+	if subtle.ConstantTimeCompare([]byte(header), []byte(want)) != 1 {
+		return errWebhookBadSig
+	}
+	return nil
+}
+
+// callbackItem is one transaction update from a callback, in any of the
+// shapes the provider (or the original integration) sends.
+type callbackItem struct {
+	TrxID  string
+	Status string
+	Note   string
+	Raw    json.RawMessage
+}
+
+func (s *Service) registerWebhook() {
+	s.app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		se.Router.POST(WebhookPath, s.handleWebhook).Bind(apis.BodyLimit(webhookBodyLimit))
+		se.Router.GET(WebhookPath, s.handleWebhookHealth)
+		return se.Next()
+	})
+}
+
+// handleWebhook receives a callback. It is a hint: before a terminal
+// transition the provider's status API is asked, and its answer is applied.
+func (s *Service) handleWebhook(e *core.RequestEvent) error {
+	ip := e.RealIP()
+	body, err := io.ReadAll(e.Request.Body)
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return e.Error(http.StatusRequestEntityTooLarge, "Callback body too large.", nil)
+		}
+		return e.BadRequestError("Could not read the callback.", err)
+	}
+	logBase := webhookLog{ip: ip, payload: s.redactPayload(body, e.Request.Header.Get("Content-Type"))}
+
+	if len(s.cfg.CallbackIPs) > 0 && !slices.Contains(s.cfg.CallbackIPs, ip) {
+		logBase.outcome, logBase.err = OutcomeRejected, "source IP "+ip+" is not in VIP_RESELLER_CALLBACK_IPS"
+		s.saveWebhookLog(s.app, logBase)
+		return e.ForbiddenError("Callback source not allowed.", nil)
+	}
+	if err := verifySignature(s.cfg.APIID, s.cfg.APIKey, e.Request.Header.Get("X-Client-Signature")); err != nil {
+		logBase.outcome, logBase.err = OutcomeRejected, err.Error()
+		s.saveWebhookLog(s.app, logBase)
+		return e.UnauthorizedError("Invalid callback signature.", nil)
+	}
+	logBase.signatureValid = true
+
+	items, err := parseCallback(body, e.Request.Header.Get("Content-Type"))
+	if err != nil {
+		logBase.outcome, logBase.err = OutcomeInvalid, err.Error()
+		s.saveWebhookLog(s.app, logBase)
+		return e.BadRequestError("Invalid callback: "+err.Error(), nil)
+	}
+	for _, it := range items {
+		s.handleCallbackItem(e.Request.Context(), logBase, it)
+	}
+	return e.JSON(http.StatusOK, map[string]any{"success": true})
+}
+
+// handleCallbackItem applies one transaction update and logs its outcome,
+// in the same transaction when it changes the order.
+func (s *Service) handleCallbackItem(ctx context.Context, log webhookLog, it callbackItem) {
+	log.trxID, log.status = it.TrxID, it.Status
+	if it.TrxID == "" || orderStatusFor(it.Status) == "" {
+		log.outcome, log.err = OutcomeInvalid, "a callback needs a trxid and a known status"
+		s.saveWebhookLog(s.app, log)
+		return
+	}
+	o, err := s.app.FindFirstRecordByData("orders", "external_id", it.TrxID)
+	if err != nil {
+		log.outcome = OutcomeUnknownOrder
+		s.saveWebhookLog(s.app, log)
+		return
+	}
+	log.order = o.Id
+	news := providerNews{Status: strings.ToLower(it.Status), Note: it.Note}
+
+	// A terminal claim is confirmed with the provider first; a forward
+	// "processing" hint is cheap and safe to take as it is.
+	if claim := orderStatusFor(news.Status); IsTerminal(claim) && !IsTerminal(o.GetString("status")) {
+		list, err := s.client.Status(ctx, endpointFor(o.GetString("category")), vipreseller.StatusParams{TrxID: it.TrxID})
+		if err != nil || len(list) == 0 {
+			if err == nil {
+				err = errors.New("the status API returned no transaction")
+			}
+			log.outcome, log.err = OutcomeDeferred, "status lookup failed; the poller will finish: "+err.Error()
+			err = s.updateOrder(o.Id, func(tx core.App, o *core.Record) error {
+				if o.GetString("status") == OrderProcessing {
+					o.Set("next_attempt_at", types.NowDateTime()) // poll it at the next tick
+					if err := tx.Save(o); err != nil {
+						return err
+					}
+				}
+				return s.saveWebhookLog(tx, log)
+			})
+			if err != nil {
+				s.app.Logger().Error("webhook: could not record a deferred callback", "trxid", it.TrxID, "error", err)
+			}
+			return
+		}
+		news = newsFrom(list[0])
+	}
+	err = s.updateOrder(o.Id, func(tx core.App, o *core.Record) error {
+		outcome, err := applyNews(tx, o, news, SourceWebhook)
+		if err != nil {
+			return err
+		}
+		log.outcome = outcome
+		return s.saveWebhookLog(tx, log)
+	})
+	if err != nil {
+		log.outcome, log.err = OutcomeError, err.Error()
+		s.saveWebhookLog(s.app, log)
+		s.app.Logger().Error("webhook: could not apply a callback", "trxid", it.TrxID, "order", o.Id, "error", err)
+	}
+}
+
+// parseCallback accepts JSON or form bodies: {"data":{…}}, {"data":[…]},
+// a status-style envelope, or a flat object (trxid|trx_id, status, note|sn).
+func parseCallback(body []byte, contentType string) ([]callbackItem, error) {
+	body = bytes.TrimSpace(body)
+	if len(body) == 0 {
+		return nil, errors.New("empty body")
+	}
+	if body[0] == '{' || body[0] == '[' || strings.Contains(contentType, "json") {
+		var v any
+		if err := json.Unmarshal(body, &v); err != nil {
+			return nil, errors.New("malformed JSON")
+		}
+		return itemsFrom(v)
+	}
+	form, err := url.ParseQuery(string(body))
+	if err != nil {
+		return nil, errors.New("malformed form body")
+	}
+	if d := form.Get("data"); strings.HasPrefix(strings.TrimSpace(d), "{") || strings.HasPrefix(strings.TrimSpace(d), "[") {
+		return parseCallback([]byte(d), "application/json")
+	}
+	flat := map[string]any{}
+	for k := range form {
+		key := strings.TrimSuffix(strings.TrimPrefix(k, "data["), "]")
+		flat[key] = form.Get(k)
+	}
+	return itemsFrom(flat)
+}
+
+func itemsFrom(v any) ([]callbackItem, error) {
+	switch t := v.(type) {
+	case []any:
+		var out []callbackItem
+		for _, x := range t {
+			items, err := itemsFrom(x)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, items...)
+		}
+		if len(out) == 0 {
+			return nil, errors.New("no transactions in data")
+		}
+		return out, nil
+	case map[string]any:
+		if d, ok := t["data"]; ok {
+			switch d.(type) {
+			case map[string]any, []any:
+				return itemsFrom(d)
+			}
+		}
+		it := callbackItem{TrxID: text(t["trxid"]), Status: text(t["status"]), Note: text(t["note"])}
+		if it.TrxID == "" {
+			it.TrxID = text(t["trx_id"])
+		}
+		if it.Note == "" {
+			it.Note = text(t["sn"])
+		}
+		if it.TrxID == "" && it.Status == "" {
+			return nil, errors.New("missing data")
+		}
+		it.Raw, _ = json.Marshal(t)
+		return []callbackItem{it}, nil
+	}
+	return nil, errors.New("data must be an object or an array")
+}
+
+// text accepts strings and numbers (PHP sends either); anything else is "".
+func text(v any) string {
+	switch t := v.(type) {
+	case string:
+		return strings.TrimSpace(t)
+	case float64:
+		b, _ := json.Marshal(t)
+		return string(b)
+	}
+	return ""
+}
+
+// webhookLog is one webhook_logs row.
+type webhookLog struct {
+	trxID, status, ip, outcome, order, err string
+	signatureValid                         bool
+	payload                                any
+}
+
+func (s *Service) saveWebhookLog(app core.App, l webhookLog) error {
+	col, err := app.FindCachedCollectionByNameOrId("webhook_logs")
+	if err != nil {
+		return err
+	}
+	r := core.NewRecord(col)
+	r.Set("source", "vip-reseller")
+	r.Set("trx_id", truncate(l.trxID, 100))
+	r.Set("status", truncate(l.status, 50))
+	r.Set("payload", l.payload)
+	r.Set("ip", l.ip)
+	r.Set("signature_valid", l.signatureValid)
+	r.Set("outcome", l.outcome)
+	r.Set("order", l.order)
+	r.Set("error", truncate(l.err, 2000))
+	if err := app.Save(r); err != nil {
+		s.app.Logger().Error("webhook: could not save the log row", "outcome", l.outcome, "error", err)
+		return err
+	}
+	return nil
+}
+
+// redactPayload keeps the body as received (JSON as JSON, anything else as
+// text) with any credential that might be echoed in it blanked out.
+func (s *Service) redactPayload(body []byte, contentType string) any {
+	text := string(body)
+	for _, secret := range []string{s.cfg.APIKey, s.cfg.APIID, s.signature()} {
+		if len(secret) >= 4 {
+			text = strings.ReplaceAll(text, secret, "[redacted]")
+		}
+	}
+	var v any
+	if json.Unmarshal([]byte(text), &v) == nil {
+		return v
+	}
+	if form, err := url.ParseQuery(text); err == nil && strings.Contains(contentType, "form") {
+		return map[string]any{"form": form}
+	}
+	return map[string]any{"raw": text}
+}
+
+func (s *Service) signature() string {
+	if s.cfg.APIID == "" || s.cfg.APIKey == "" {
+		return ""
+	}
+	sum := md5.Sum([]byte(s.cfg.APIID + s.cfg.APIKey))
+	return hex.EncodeToString(sum[:])
+}
+
+// handleWebhookHealth: GET /api/webhooks/vip-reseller.
+func (s *Service) handleWebhookHealth(e *core.RequestEvent) error {
+	data := map[string]any{"status": "active", "configured": s.cfg.Configured(), "lastCallbackAt": nil}
+	var last struct {
+		Created string `db:"created"`
+	}
+	err := s.app.DB().Select("created").From("webhook_logs").Where(dbx.HashExp{"signature_valid": true}).
+		OrderBy("created DESC").Limit(1).One(&last)
+	if err == nil {
+		data["lastCallbackAt"] = last.Created
+	}
+	if e.HasSuperuserAuth() {
+		var rows []struct {
+			Outcome string `db:"outcome"`
+			N       int    `db:"n"`
+		}
+		since := types.NowDateTime().Add(-24 * time.Hour).String()
+		if err := s.app.DB().Select("outcome", "COUNT(*) AS n").From("webhook_logs").
+			Where(dbx.NewExp("created >= {:since}", dbx.Params{"since": since})).GroupBy("outcome").All(&rows); err != nil {
+			return e.InternalServerError("", err)
+		}
+		counts := map[string]int{}
+		for _, r := range rows {
+			counts[r.Outcome] = r.N
+		}
+		data["last24h"] = counts
+	}
+	return ok(e, data)
+}
+
+// cleanupWebhookLogs deletes log rows older than the retention. Raw SQL on
+// purpose: superuser-only rows, no hooks or realtime to serve, and a
+// single statement instead of thousands of saves.
+func (s *Service) cleanupWebhookLogs(days int) (int64, error) {
+	cutoff := types.NowDateTime().AddDate(0, 0, -days).String()
+	res, err := s.app.DB().NewQuery("DELETE FROM webhook_logs WHERE created < {:cutoff}").
+		Bind(dbx.Params{"cutoff": cutoff}).Execute()
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
