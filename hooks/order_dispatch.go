@@ -116,6 +116,15 @@ func (s *Service) applySendResult(orderID string, trx *vipreseller.Transaction, 
 			_, err := failOrder(tx, o, apiErr.Message, SourceDispatch)
 			return err
 
+		case !errors.Is(sendErr, vipreseller.ErrUnknownOutcome):
+			// The client guarantees that anything which may have reached the
+			// provider is ErrUnknownOutcome; this never left (for example a
+			// context cancelled while waiting for the rate limiter).
+			o.Set("dispatch", dispatchQueued)
+			o.Set("next_attempt_at", types.NowDateTime())
+			log.Warn("order was not sent; queued again", "error", sendErr)
+			return tx.Save(o)
+
 		default:
 			// Timeout, 5xx, garbage: the provider may have bought it. Keep
 			// the money where it is and find out; never send it again.

@@ -181,7 +181,11 @@ func (s *Service) handleProcess(e *core.RequestEvent) error {
 			return e.InternalServerError("", err)
 		}
 	}
-	if err := s.Dispatch(e.Request.Context(), o.Id); err != nil {
+	// Not the request's context: an operator closing the tab must not turn
+	// a send into an unknown outcome.
+	ctx, cancel := context.WithTimeout(context.Background(), s.sendTimeout()+30*time.Second)
+	defer cancel()
+	if err := s.Dispatch(ctx, o.Id); err != nil {
 		return e.InternalServerError("Dispatch failed.", err)
 	}
 	return s.adminOrderView(e, o.Id)
