@@ -148,3 +148,6 @@ func (e *env) ready() *env {
 	e.sync(hooks.ActionFullSync)
 	return e
 }
+
+func dbxEq(col string, v any) dbx.Expression { return dbx.HashExp{col: v} }
+func dbxTrue(col string) dbx.Expression      { return dbx.HashExp{col: true} }

@@ -34,7 +34,11 @@ func (s *Service) startSandbox() error {
 		if err := s.ensureDemoUser(); err != nil {
 			s.app.Logger().Error("sandbox: could not create the demo shopper", "error", err)
 		}
-		go s.sandboxFirstSync()
+		s.inflight.Add(1)
+		go func() {
+			defer s.inflight.Done()
+			s.sandboxFirstSync()
+		}()
 		return se.Next()
 	})
 	return nil
