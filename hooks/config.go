@@ -33,6 +33,8 @@ type Config struct {
 	Timeout time.Duration
 	// RateLimit is provider requests per second; 0 = unlimited.
 	RateLimit float64
+	// OrderSpacing is the least time between two order POSTs (0 = off).
+	OrderSpacing time.Duration
 	// WebhookLogDays is how long webhook_logs rows are kept (default 30).
 	WebhookLogDays int
 	// LowBalanceThreshold makes sync-balance log a warning below it (rupiah).
@@ -103,6 +105,13 @@ func ConfigFromEnv() (Config, error) {
 			return cfg, fmt.Errorf("VIP_RESELLER_RATE_LIMIT must be a number ≥ 0, not %q", v)
 		}
 		cfg.RateLimit = r
+	}
+	if v := os.Getenv("VIP_RESELLER_ORDER_SPACING"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 {
+			return cfg, fmt.Errorf("VIP_RESELLER_ORDER_SPACING must be a duration like 6s (0 = off), not %q", v)
+		}
+		cfg.OrderSpacing = d
 	}
 	if v := os.Getenv("VIP_RESELLER_WEBHOOK_LOG_DAYS"); v != "" {
 		n, err := strconv.Atoi(v)

@@ -47,6 +47,7 @@ func Register(app core.App, cfg Config) (*Service, error) {
 			vipreseller.WithBaseURL(s.cfg.APIURL),
 			vipreseller.WithTimeout(s.cfg.Timeout),
 			vipreseller.WithRateLimit(s.cfg.RateLimit),
+			vipreseller.WithOrderSpacing(s.cfg.OrderSpacing),
 		)
 	}
 

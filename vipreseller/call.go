@@ -47,6 +47,11 @@ func (c *Client) do(ctx context.Context, cl call, decode func(*envelope) error) 
 		tries = 1
 	}
 	for attempt := 1; ; attempt++ {
+		if cl.order {
+			if err := c.orderLimiter.Wait(ctx); err != nil {
+				return fmt.Errorf("vipreseller: %s: waiting for order spacing: %w", cl.op(), err)
+			}
+		}
 		if err := c.limiter.Wait(ctx); err != nil {
 			// Nothing was sent, so even for an order the outcome is known:
 			// not applied. The caller sees its own context error.

@@ -58,10 +58,13 @@ type Client struct {
 	httpClient          *http.Client
 	logger              *slog.Logger
 
-	http      *resty.Client
-	limiter   *limiter
-	bodyLimit int64 // maxBody; a field so tests can exercise truncation cheaply
-	redact    redactor
+	http    *resty.Client
+	limiter *limiter
+	// orderLimiter spaces order POSTs only (WithOrderSpacing).
+	orderLimiter *limiter
+	orderSpacing time.Duration
+	bodyLimit    int64 // maxBody; a field so tests can exercise truncation cheaply
+	redact       redactor
 	// sleep waits between read retries; a field so tests can skip the wait.
 	sleep func(ctx context.Context, d time.Duration) error
 	// jitter returns a value in [0, n); a field so tests can pin it.
@@ -93,6 +96,13 @@ func WithHTTPClient(hc *http.Client) Option {
 // 0 turns pacing off (the in-process sandbox benchmarks run that way).
 func WithRateLimit(perSecond float64) Option {
 	return func(c *Client) { c.rate = perSecond }
+}
+
+// WithOrderSpacing keeps at least d between two order POSTs of this client
+// (on top of the rate limit), for accounts the provider throttles per order
+// ("Transaksi dibatasi, coba lagi dalam 6 detik."). 0, the default, is off.
+func WithOrderSpacing(d time.Duration) Option {
+	return func(c *Client) { c.orderSpacing = d }
 }
 
 // WithRetry sets how read operations are retried after a transport failure:
@@ -157,6 +167,7 @@ func New(apiID, apiKey string, opts ...Option) *Client {
 		c.logger = slog.New(slog.DiscardHandler)
 	}
 	c.limiter = newLimiter(c.rate)
+	c.orderLimiter = &limiter{interval: c.orderSpacing, now: time.Now, sleep: sleepCtx}
 
 	c.Profile = &ProfileAPI{c: c}
 	c.Game = &GameAPI{c: c}

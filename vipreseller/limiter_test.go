@@ -2,6 +2,7 @@ package vipreseller
 
 import (
 	"context"
+	"net/http"
 	"sort"
 	"sync"
 	"testing"
@@ -143,4 +144,27 @@ func TestClientRequestsGoThroughLimiter(t *testing.T) {
 	// The default is 5 per second; WithRateLimit(0) turns it off.
 	assert.Equal(t, 200*time.Millisecond, New(testID, testKey).limiter.interval)
 	assert.Zero(t, New(testID, testKey, WithRateLimit(0)).limiter.interval)
+}
+
+func TestOrderSpacingAppliesToOrdersOnly(t *testing.T) {
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request, _ int) {
+		if r.FormValue("type") == "order" {
+			_, _ = w.Write([]byte(`{"result":true,"data":{"trxid":"VP1","status":"waiting"},"message":"ok"}`))
+			return
+		}
+		_, _ = w.Write([]byte(`{"result":true,"data":[],"message":"ok"}`))
+	})
+	c := f.client(WithRateLimit(0), WithOrderSpacing(time.Hour))
+	var slept []time.Duration
+	c.orderLimiter.sleep = func(_ context.Context, d time.Duration) error { slept = append(slept, d); return nil }
+	ctx := context.Background()
+	_, err := c.Prepaid.Order(ctx, PrepaidOrderParams{Service: "X", DataNo: "0812"})
+	require.NoError(t, err)
+	_, err = c.Prepaid.Status(ctx, StatusParams{Limit: 1})
+	require.NoError(t, err)
+	assert.Empty(t, slept, "the first order and any read go at once")
+	_, err = c.Game.Order(ctx, GameOrderParams{Service: "X", DataNo: "1"})
+	require.NoError(t, err)
+	require.Len(t, slept, 1, "the second order waits for its slot")
+	assert.InDelta(t, time.Hour.Seconds(), slept[0].Seconds(), 1)
 }
