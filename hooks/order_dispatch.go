@@ -53,6 +53,7 @@ func (s *Service) Dispatch(ctx context.Context, orderID string) error {
 		if o.GetDateTime("submitted_at").IsZero() {
 			o.Set("submitted_at", now)
 		}
+		o.Set("sent_at", now) // the reconcile grace counts from the latest send
 		// If we are still "sending" at this time the process died or hung
 		// mid-send: the sweeper then reconciles instead.
 		o.Set("next_attempt_at", now.Add(s.sendTimeout()+time.Minute))
@@ -100,10 +101,11 @@ func (s *Service) applySendResult(orderID string, trx *vipreseller.Transaction, 
 			return s.adoptTransaction(tx, o, *trx, SourceDispatch)
 
 		case errors.As(sendErr, &apiErr) && apiErr.Retryable():
-			o.Set("note", apiErr.Message)
+			// The provider's reason (its balance, its throttle) is the
+			// operator's business: it goes to the log, not to the shopper.
 			if time.Since(o.GetDateTime("created").Time()) >= retryWindow {
 				log.Warn("order failed: VIP-Reseller refused it for 30 minutes", "reason", apiErr.Message)
-				_, err := failOrder(tx, o, "VIP-Reseller could not take the order: "+apiErr.Message, SourceDispatch)
+				_, err := failOrder(tx, o, "The provider could not take the order in time.", SourceDispatch)
 				return err
 			}
 			attempt := min(o.GetInt("dispatch_attempts")-1, len(retrySchedule)-1)

@@ -59,7 +59,7 @@ func TestUnknownOutcomeIsReconciledNeverResent(t *testing.T) {
 			assert.Equal(t, hooks.OrderPending, e.order(lost).GetString("status"))
 
 			// After the grace period the lost one is failed with one refund.
-			e.backdate(lost, 15*time.Minute, "next_attempt_at", "submitted_at")
+			e.backdate(lost, 15*time.Minute, "next_attempt_at", "submitted_at", "sent_at")
 			e.poll()
 			e.backdate(lost, 15*time.Minute, "next_attempt_at")
 			e.poll()
@@ -77,8 +77,8 @@ func TestAmbiguousReconcileGoesToReview(t *testing.T) {
 	e.sb.Inject(sandbox.Fault{Kind: sandbox.FaultHTTP500, Endpoint: "prepaid", Type: "order", Applied: true, Times: 2})
 	a := e.buyPrepaid(userEmail, "081200000033")
 	b := e.buyPrepaid(userEmail, "081200000033")
-	e.backdate(a, time.Hour, "next_attempt_at", "submitted_at")
-	e.backdate(b, time.Hour, "next_attempt_at", "submitted_at")
+	e.backdate(a, time.Hour, "next_attempt_at", "submitted_at", "sent_at")
+	e.backdate(b, time.Hour, "next_attempt_at", "submitted_at", "sent_at")
 	e.poll()
 	for _, n := range []string{a, b} {
 		o := e.order(n)

@@ -64,22 +64,7 @@ func (s *Service) poll(ctx context.Context, createdBefore types.DateTime) (PollS
 		return s.app.FindRecordsByFilter("orders", filter, "created", pollBatch, 0, params)
 	}
 
-	// 1. queued (crash after commit) and retries that are due.
-	due, err := findOrders("status = 'pending' && review = '' && (dispatch = 'queued' || (dispatch = 'retry' && next_attempt_at <= {:now}))", now)
-	if err != nil {
-		return st, err
-	}
-	for _, o := range due {
-		if ctx.Err() != nil {
-			return st, ctx.Err()
-		}
-		if err := s.Dispatch(ctx, o.Id); err != nil {
-			s.app.Logger().Error("poll: dispatch failed", "order", o.Id, "error", err)
-		}
-		st.Dispatched++
-	}
-
-	// 2. sends that never finished (process died mid-call): the order may
+	// 1. sends that never finished (process died mid-call): the order may
 	// exist upstream, so it becomes unknown → reconciled, never resent.
 	stuck, err := findOrders("status = 'pending' && dispatch = 'sending' && next_attempt_at <= {:now}", now)
 	if err != nil {
@@ -98,7 +83,7 @@ func (s *Service) poll(ctx context.Context, createdBefore types.DateTime) (PollS
 		}
 	}
 
-	// 3. unknown outcomes: look for them among the provider's recent transactions.
+	// 2. unknown outcomes: look for them among the provider's recent transactions.
 	unknown, err := findOrders("status = 'pending' && review = '' && dispatch = 'unknown' && next_attempt_at <= {:now}", now)
 	if err != nil {
 		return st, err
@@ -114,6 +99,23 @@ func (s *Service) poll(ctx context.Context, createdBefore types.DateTime) (PollS
 		if err != nil {
 			s.app.Logger().Warn("poll: reconcile could not list provider transactions; will try again", "endpoint", string(ep), "error", err)
 		}
+	}
+
+	// 3. queued (crash after commit) and retries that are due. After the
+	// reconcile on purpose: a backlog sent first would push the unknown
+	// orders' transactions out of the provider's recent list.
+	due, err := findOrders("status = 'pending' && review = '' && (dispatch = 'queued' || (dispatch = 'retry' && next_attempt_at <= {:now}))", now)
+	if err != nil {
+		return st, err
+	}
+	for _, o := range due {
+		if ctx.Err() != nil {
+			return st, ctx.Err()
+		}
+		if err := s.Dispatch(ctx, o.Id); err != nil {
+			s.app.Logger().Error("poll: dispatch failed", "order", o.Id, "error", err)
+		}
+		st.Dispatched++
 	}
 
 	// 4. processing orders without news, by their own backoff.
@@ -148,8 +150,8 @@ func (s *Service) checkProcessing(ctx context.Context, o *core.Record) error {
 		if o.GetString("status") != OrderProcessing {
 			return nil // a callback got there first
 		}
-		if err == nil && len(list) > 0 {
-			outcome, aerr := applyNews(tx, o, newsFrom(list[0]), SourcePoll)
+		if trx, found := pickTrx(list, o.GetString("external_id")); err == nil && found {
+			outcome, aerr := applyNews(tx, o, newsFrom(trx), SourcePoll)
 			if aerr != nil || outcome == OutcomeApplied {
 				return aerr
 			}
@@ -196,6 +198,9 @@ func (s *Service) reconcile(ctx context.Context, ep vipreseller.Endpoint, orders
 			taken[o.GetString("external_id")] = true
 		}
 	}
+	// A full page may have cut off older transactions: then "no match" is
+	// not evidence that the provider never got the order.
+	full := len(list) >= reconcileListLimit
 	settled := 0
 	for _, o := range orders {
 		var matches []vipreseller.Transaction
@@ -222,13 +227,19 @@ func (s *Service) reconcile(ctx context.Context, ep vipreseller.Endpoint, orders
 					"Check them at the provider and set this order's status by hand.", len(matches), strings.Join(ids, ", ")))
 				s.app.Logger().Warn("order needs a person: several provider transactions match", "order", o.GetString("number"), "trxids", ids)
 				return tx.Save(o)
-			case time.Since(o.GetDateTime("submitted_at").Time()) >= reconcileGrace:
-				settled++
-				_, err := failOrder(tx, o, "VIP-Reseller has no record of this order.", SourceReconcile)
-				return err
-			default:
+			case time.Since(lastSend(o)) < reconcileGrace:
 				o.Set("next_attempt_at", types.NowDateTime().Add(time.Minute))
 				return tx.Save(o)
+			case full:
+				o.Set("review", fmt.Sprintf("The send's outcome was unknown and this order is not among VIP-Reseller's "+
+					"latest %d transactions, which may not reach back far enough. Check the target at the provider "+
+					"and set this order's status by hand.", reconcileListLimit))
+				s.app.Logger().Warn("order needs a person: not in the provider's recent transactions", "order", o.GetString("number"))
+				return tx.Save(o)
+			default:
+				settled++
+				_, err := failOrder(tx, o, MsgNoProviderRecord, SourceReconcile)
+				return err
 			}
 		})
 		if err != nil {
@@ -236,6 +247,29 @@ func (s *Service) reconcile(ctx context.Context, ep vipreseller.Endpoint, orders
 		}
 	}
 	return settled, nil
+}
+
+// MsgNoProviderRecord is the note of an order failed by reconciliation.
+const MsgNoProviderRecord = "VIP-Reseller has no record of this order."
+
+// lastSend is when the order's latest send started.
+func lastSend(o *core.Record) time.Time {
+	if t := o.GetDateTime("sent_at"); !t.IsZero() {
+		return t.Time()
+	}
+	return o.GetDateTime("submitted_at").Time()
+}
+
+// pickTrx returns the item of a status answer that is trxid. An answer
+// about other transactions (a provider ignoring the trxid parameter) is no
+// answer at all: applying it would move the wrong order.
+func pickTrx(list []vipreseller.Transaction, trxid string) (vipreseller.Transaction, bool) {
+	for _, t := range list {
+		if t.TrxID == trxid {
+			return t, true
+		}
+	}
+	return vipreseller.Transaction{}, false
 }
 
 // transactionMatches tells whether a provider transaction is this order:

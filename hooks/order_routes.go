@@ -9,6 +9,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
 
 	"github.com/vipbase/vipbase/vipreseller"
 )
@@ -207,12 +208,12 @@ func (s *Service) handleRecheck(e *core.RequestEvent) error {
 		if err != nil {
 			return e.Error(http.StatusBadGateway, "VIP-Reseller did not answer the status request.", err)
 		}
-		if len(list) > 0 {
+		if trx, found := pickTrx(list, o.GetString("external_id")); found {
 			err = s.updateOrder(o.Id, func(tx core.App, o *core.Record) error {
 				if o.GetString("status") == OrderPending {
-					return s.adoptTransaction(tx, o, list[0], SourceAdmin)
+					return s.adoptTransaction(tx, o, trx, SourceAdmin)
 				}
-				_, err := applyNews(tx, o, newsFrom(list[0]), SourceAdmin)
+				_, err := applyNews(tx, o, newsFrom(trx), SourceAdmin)
 				return err
 			})
 			if err != nil {
@@ -257,6 +258,12 @@ func (s *Service) adminOrderView(e *core.RequestEvent, id string) error {
 // routes, and records superusers' status edits in the audit trail.
 func (s *Service) registerOrderHooks() {
 	s.app.OnRecordCreateRequest("orders").BindFunc(func(e *core.RecordRequestEvent) error {
+		// Inside /api/batch the request already holds the single writer:
+		// paying here would wait for it, outlive the batch and charge an
+		// order the client was told had failed.
+		if e.App.IsTransactional() {
+			return e.BadRequestError("Orders cannot be created in a batch request; create them one at a time.", nil)
+		}
 		info, err := e.RequestInfo()
 		if err != nil {
 			return e.BadRequestError("", err)
@@ -290,17 +297,36 @@ func (s *Service) registerOrderHooks() {
 		return e.JSON(http.StatusOK, o)
 	})
 
+	// A superuser's status change (dashboard or API) commits with its money
+	// and its audit row: failing or partially failing an open order refunds
+	// it like the provider's word would.
 	s.app.OnRecordUpdateRequest("orders").BindFunc(func(e *core.RecordRequestEvent) error {
-		from := e.Record.Original().GetString("status")
-		if err := e.Next(); err != nil {
-			return err
+		from, to := e.Record.Original().GetString("status"), e.Record.GetString("status")
+		if from == to {
+			return e.Next()
 		}
-		if to := e.Record.GetString("status"); to != from {
-			if err := addOrderEvent(e.App, e.Record.Id, from, to, SourceAdmin, "Changed by a superuser."); err != nil {
-				e.App.Logger().Error("could not record an admin status change", "order", e.Record.Id, "error", err)
+		if IsTerminal(from) && !IsTerminal(to) {
+			// Also what a stale dashboard form would do after a callback
+			// finished the order: never reopen a finished order.
+			return e.BadRequestError("A finished order cannot go back to "+to+".", nil)
+		}
+		return e.App.RunInTransaction(func(tx core.App) error {
+			e.App = tx
+			note := "Changed by a superuser."
+			if !IsTerminal(from) && IsTerminal(to) {
+				e.Record.Set("completed_at", types.NowDateTime())
+				e.Record.Set("next_attempt_at", "")
+				if err := refundFor(tx, e.Record, to); err != nil {
+					return err
+				}
+			} else if from != to {
+				note += " No money was moved: add a wallet adjustment if the shopper is owed or owes."
 			}
-		}
-		return nil
+			if err := e.Next(); err != nil {
+				return err
+			}
+			return addOrderEvent(tx, e.Record.Id, from, to, SourceAdmin, note)
+		})
 	})
 }
 

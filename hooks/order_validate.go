@@ -33,6 +33,9 @@ var (
 	reGameID = regexp.MustCompile(`^[0-9A-Za-z._-]{1,64}$`)
 )
 
+// maxSocialQuantity caps a social order whatever the product says.
+const maxSocialQuantity = 100_000_000
+
 // phoneTypes are the prepaid product types whose target is a phone number.
 var phoneTypes = map[string]bool{
 	"pulsa-reguler": true, "pulsa-transfer": true, "paket-internet": true, "paket-telepon": true,
@@ -102,7 +105,10 @@ func validateOrderInput(in *OrderInput, product *core.Record) *orderError {
 			errs["target"] = msgSocialTarget
 		}
 		min, max := int64(product.GetInt("min")), int64(product.GetInt("max"))
-		if in.Quantity < 1 || (min > 0 && in.Quantity < min) || (max > 0 && in.Quantity > max) {
+		if max <= 0 || max > maxSocialQuantity {
+			max = maxSocialQuantity // bounds price × quantity far below int64 overflow
+		}
+		if in.Quantity < 1 || (min > 0 && in.Quantity < min) || in.Quantity > max {
 			errs["quantity"] = msgQuantityRange
 		}
 		in.Zone = ""

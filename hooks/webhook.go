@@ -69,6 +69,7 @@ type callbackItem struct {
 	TrxID  string
 	Status string
 	Note   string
+	Target string // the provider's "data": phone, player ID, link
 	Raw    json.RawMessage
 }
 
@@ -92,7 +93,9 @@ func (s *Service) handleWebhook(e *core.RequestEvent) error {
 		}
 		return e.BadRequestError("Could not read the callback.", err)
 	}
-	logBase := webhookLog{ip: ip, payload: s.redactPayload(body, e.Request.Header.Get("Content-Type"))}
+	// Until the signature checks out the body is anybody's: keep a short
+	// sample only, so forged traffic cannot fill the database.
+	logBase := webhookLog{ip: ip, payload: map[string]any{"sample": truncate(s.redactText(string(body)), 512)}}
 
 	if len(s.cfg.CallbackIPs) > 0 && !slices.Contains(s.cfg.CallbackIPs, ip) {
 		logBase.outcome, logBase.err = OutcomeRejected, "source IP "+ip+" is not in VIP_RESELLER_CALLBACK_IPS"
@@ -105,6 +108,7 @@ func (s *Service) handleWebhook(e *core.RequestEvent) error {
 		return e.UnauthorizedError("Invalid callback signature.", nil)
 	}
 	logBase.signatureValid = true
+	logBase.payload = s.redactPayload(body, e.Request.Header.Get("Content-Type"))
 
 	items, err := parseCallback(body, e.Request.Header.Get("Content-Type"))
 	if err != nil {
@@ -131,6 +135,7 @@ func (s *Service) handleCallbackItem(ctx context.Context, log webhookLog, it cal
 	if err != nil {
 		log.outcome = OutcomeUnknownOrder
 		s.saveWebhookLog(s.app, log)
+		s.flagReconcileMistake(it)
 		return
 	}
 	log.order = o.Id
@@ -140,9 +145,10 @@ func (s *Service) handleCallbackItem(ctx context.Context, log webhookLog, it cal
 	// "processing" hint is cheap and safe to take as it is.
 	if claim := orderStatusFor(news.Status); IsTerminal(claim) && !IsTerminal(o.GetString("status")) {
 		list, err := s.client.Status(ctx, endpointFor(o.GetString("category")), vipreseller.StatusParams{TrxID: it.TrxID})
-		if err != nil || len(list) == 0 {
+		trx, found := pickTrx(list, it.TrxID)
+		if err != nil || !found {
 			if err == nil {
-				err = errors.New("the status API returned no transaction")
+				err = errors.New("the status API did not return this transaction")
 			}
 			log.outcome, log.err = OutcomeDeferred, "status lookup failed; the poller will finish: "+err.Error()
 			err = s.updateOrder(o.Id, func(tx core.App, o *core.Record) error {
@@ -159,7 +165,7 @@ func (s *Service) handleCallbackItem(ctx context.Context, log webhookLog, it cal
 			}
 			return
 		}
-		news = newsFrom(list[0])
+		news = newsFrom(trx)
 	}
 	err = s.updateOrder(o.Id, func(tx core.App, o *core.Record) error {
 		outcome, err := applyNews(tx, o, news, SourceWebhook)
@@ -173,6 +179,32 @@ func (s *Service) handleCallbackItem(ctx context.Context, log webhookLog, it cal
 		log.outcome, log.err = OutcomeError, err.Error()
 		s.saveWebhookLog(s.app, log)
 		s.app.Logger().Error("webhook: could not apply a callback", "trxid", it.TrxID, "order", o.Id, "error", err)
+	}
+}
+
+// flagReconcileMistake handles news about a trxid no order has: if an order
+// for the same target was failed by reconciliation ("no record"), the
+// provider may have executed it after all — a person must look, because the
+// shopper was refunded for something that may be delivered.
+func (s *Service) flagReconcileMistake(it callbackItem) {
+	if it.Target == "" || orderStatusFor(it.Status) == OrderFailed {
+		return
+	}
+	suspects, err := s.app.FindRecordsByFilter("orders",
+		"status = 'failed' && external_id = '' && target = {:t} && note = {:n} && review = ''", "-created", 10, 0,
+		dbx.Params{"t": it.Target, "n": MsgNoProviderRecord})
+	if err != nil {
+		return
+	}
+	for _, o := range suspects {
+		o.Set("review", "VIP-Reseller later reported trxid "+it.TrxID+" ("+it.Status+") for this target after this order "+
+			"was failed and refunded by reconciliation. Check whether it was delivered.")
+		if err := s.app.Save(o); err != nil {
+			s.app.Logger().Error("webhook: could not flag an order for review", "order", o.Id, "error", err)
+			continue
+		}
+		s.app.Logger().Warn("order needs a person: provider reported a transaction after reconciliation failed it",
+			"order", o.GetString("number"), "trxid", it.TrxID)
 	}
 }
 
@@ -227,7 +259,7 @@ func itemsFrom(v any) ([]callbackItem, error) {
 				return itemsFrom(d)
 			}
 		}
-		it := callbackItem{TrxID: text(t["trxid"]), Status: text(t["status"]), Note: text(t["note"])}
+		it := callbackItem{TrxID: text(t["trxid"]), Status: text(t["status"]), Note: text(t["note"]), Target: text(t["data"])}
 		if it.TrxID == "" {
 			it.TrxID = text(t["trx_id"])
 		}
@@ -287,12 +319,7 @@ func (s *Service) saveWebhookLog(app core.App, l webhookLog) error {
 // redactPayload keeps the body as received (JSON as JSON, anything else as
 // text) with any credential that might be echoed in it blanked out.
 func (s *Service) redactPayload(body []byte, contentType string) any {
-	text := string(body)
-	for _, secret := range []string{s.cfg.APIKey, s.cfg.APIID, s.signature()} {
-		if len(secret) >= 4 {
-			text = strings.ReplaceAll(text, secret, "[redacted]")
-		}
-	}
+	text := s.redactText(string(body))
 	var v any
 	if json.Unmarshal([]byte(text), &v) == nil {
 		return v
@@ -301,6 +328,16 @@ func (s *Service) redactPayload(body []byte, contentType string) any {
 		return map[string]any{"form": form}
 	}
 	return map[string]any{"raw": text}
+}
+
+// redactText blanks out any credential that appears in text.
+func (s *Service) redactText(text string) string {
+	for _, secret := range []string{s.cfg.APIKey, s.cfg.APIID, s.signature()} {
+		if len(secret) >= 4 {
+			text = strings.ReplaceAll(text, secret, "[redacted]")
+		}
+	}
+	return text
 }
 
 func (s *Service) signature() string {

@@ -175,3 +175,11 @@ func TestCallerCancelIsReachable(t *testing.T) {
 	assert.NotErrorIs(t, err, ErrUnknownOutcome)
 	assert.Equal(t, before, f.total())
 }
+
+func TestNotFoundIsExact(t *testing.T) {
+	assert.True(t, (&APIError{Message: "Transaksi tidak ditemukan."}).NotFound())
+	assert.True(t, (&APIError{Message: " Transaksi tidak ditemukan. "}).NotFound())
+	for _, m := range []string{"Layanan tidak ditemukan atau saat ini tidak tersedia.", "API Key tidak ditemukan.", "ID tidak ditemukan."} {
+		assert.False(t, (&APIError{Message: m}).NotFound(), m)
+	}
+}

@@ -92,9 +92,11 @@ func (e *APIError) Throttled() bool {
 // passes (balance, throttle). Any other rejection is final.
 func (e *APIError) Retryable() bool { return e.InsufficientBalance() || e.Throttled() }
 
-// NotFound reports whether a status lookup found no such transaction.
+// NotFound reports whether a status lookup found no such transaction. The
+// message is compared exactly: "Layanan tidak ditemukan…" and other
+// not-found messages mean something else.
 func (e *APIError) NotFound() bool {
-	return strings.Contains(strings.ToLower(e.Message), "tidak ditemukan")
+	return strings.TrimSpace(e.Message) == MsgTransactionNotFound
 }
 
 // Price is a service's cost per account level. Real lists send an object,
