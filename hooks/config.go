@@ -40,6 +40,9 @@ type Config struct {
 	// LowBalanceThreshold makes sync-balance log a warning below it (rupiah).
 	LowBalanceThreshold int64
 
+	// PublicDir is the storefront served at / ("" = none).
+	PublicDir string
+
 	// Sandbox runs the app against an in-process VIP-Reseller simulator.
 	Sandbox bool
 	// SandboxConfig tunes the simulator when Sandbox is set.

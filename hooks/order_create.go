@@ -125,7 +125,7 @@ func (s *Service) CreateOrder(ctx context.Context, in OrderInput) (order *core.R
 		if err != nil {
 			return err
 		}
-		if _, err := applyLedger(tx, in.UserID, LedgerPurchase, -price, o.Id, "Order "+o.GetString("number")); err != nil {
+		if _, err := applyLedger(tx, in.UserID, LedgerPurchase, -price, o.Id, "Pembelian "+o.GetString("number")); err != nil {
 			if errors.Is(err, ErrInsufficientBalance) {
 				return newOrderError(http.StatusPaymentRequired, MsgInsufficientBalance)
 			}

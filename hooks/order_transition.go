@@ -140,7 +140,7 @@ func refundFor(tx core.App, o *core.Record, status string) error {
 	if amount <= 0 {
 		return nil
 	}
-	if _, err := applyLedger(tx, o.GetString("user"), LedgerRefund, amount, o.Id, "Refund "+o.GetString("number")); err != nil {
+	if _, err := applyLedger(tx, o.GetString("user"), LedgerRefund, amount, o.Id, "Pengembalian dana "+o.GetString("number")); err != nil {
 		return fmt.Errorf("refund: %w", err)
 	}
 	o.Set("refunded", amount)

@@ -75,6 +75,7 @@ func Register(app core.App, cfg Config) (*Service, error) {
 	s.registerNicknameRoute()
 	s.registerWebhook()
 	s.registerCrons()
+	s.registerStorefront()
 	if pb, ok := app.(*pocketbase.PocketBase); ok {
 		pb.RootCmd.AddCommand(s.vipCommand())
 	}
