@@ -55,9 +55,7 @@ func verifySignature(apiID, apiKey, header string) error {
 	if header == "" {
 		return errWebhookNoSig
 	}
-	sum := md5.Sum([]byte(apiID + apiKey))
-	want := hex.EncodeToString(sum[:])
-	if subtle.ConstantTimeCompare([]byte(header), []byte(want)) != 1 {
+	if subtle.ConstantTimeCompare([]byte(header), []byte(providerSign(apiID, apiKey))) != 1 {
 		return errWebhookBadSig
 	}
 	return nil
@@ -344,7 +342,13 @@ func (s *Service) signature() string {
 	if s.cfg.APIID == "" || s.cfg.APIKey == "" {
 		return ""
 	}
-	sum := md5.Sum([]byte(s.cfg.APIID + s.cfg.APIKey))
+	return providerSign(s.cfg.APIID, s.cfg.APIKey)
+}
+
+// providerSign is md5(API_ID + API_KEY) in lowercase hex: the provider's
+// request sign and the X-Client-Signature of its callbacks alike.
+func providerSign(apiID, apiKey string) string {
+	sum := md5.Sum([]byte(apiID + apiKey))
 	return hex.EncodeToString(sum[:])
 }
 
