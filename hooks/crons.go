@@ -52,7 +52,7 @@ func (s *Service) registerCrons() {
 		s.inflight.Add(1)
 		go func() {
 			defer s.inflight.Done()
-			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+			ctx, cancel := context.WithTimeout(s.stop, 5*time.Minute)
 			defer cancel()
 			s.pollJobBefore(ctx, started)
 		}()
@@ -90,7 +90,7 @@ func (s *Service) addCron(id, expr string, timeout time.Duration, job func(ctx c
 				s.app.Logger().Error("cron job panicked", "job", id, "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
 			}
 		}()
-		ctx, cancel := context.WithTimeout(context.Background(), timeout)
+		ctx, cancel := context.WithTimeout(s.stop, timeout)
 		defer cancel()
 		job(ctx)
 	})

@@ -31,6 +31,8 @@ func (e *env) handler() http.Handler {
 			return err
 		})
 		require.NoError(e.t, err)
+		// OnServe starts PocketBase's scheduler; tests run cron jobs by hand.
+		e.app.Cron().Stop()
 	})
 	return e.mux
 }

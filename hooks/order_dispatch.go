@@ -67,7 +67,12 @@ func (s *Service) Dispatch(ctx context.Context, orderID string) error {
 		return err
 	}
 
-	trx, sendErr := s.sendOrder(ctx, order)
+	// Once claimed, the POST runs to its own timeout whatever happens to the
+	// caller: cutting it short would only turn a known outcome into an
+	// unknown one.
+	sendCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.sendTimeout()+5*time.Second)
+	defer cancel()
+	trx, sendErr := s.sendOrder(sendCtx, order)
 	return s.applySendResult(orderID, trx, sendErr)
 }
 

@@ -189,6 +189,7 @@ func (s *Service) reconcile(ctx context.Context, ep vipreseller.Endpoint, orders
 		ids = append(ids, t.TrxID)
 	}
 	taken := map[string]bool{}
+	var oldestOwned time.Time // the earliest send among our orders on this page
 	if len(ids) > 0 {
 		var owned []*core.Record
 		if err := s.app.RecordQuery("orders").AndWhere(dbx.In("external_id", ids...)).All(&owned); err != nil {
@@ -196,11 +197,18 @@ func (s *Service) reconcile(ctx context.Context, ep vipreseller.Endpoint, orders
 		}
 		for _, o := range owned {
 			taken[o.GetString("external_id")] = true
+			if t := lastSend(o); !t.IsZero() && (oldestOwned.IsZero() || t.Before(oldestOwned)) {
+				oldestOwned = t
+			}
 		}
 	}
 	// A full page may have cut off older transactions: then "no match" is
-	// not evidence that the provider never got the order.
+	// evidence only if the page reaches back past this send, i.e. it holds
+	// a transaction of ours whose send had ended before this one began.
 	full := len(list) >= reconcileListLimit
+	reachesBack := func(o *core.Record) bool {
+		return !oldestOwned.IsZero() && oldestOwned.Before(lastSend(o).Add(-s.sendTimeout()))
+	}
 	settled := 0
 	for _, o := range orders {
 		var matches []vipreseller.Transaction
@@ -212,6 +220,16 @@ func (s *Service) reconcile(ctx context.Context, ep vipreseller.Endpoint, orders
 		err := s.updateOrder(o.Id, func(tx core.App, o *core.Record) error {
 			if o.GetString("status") != OrderPending || o.GetString("dispatch") != dispatchUnknown {
 				return nil
+			}
+			// A page that reaches back past the send, read once the send has
+			// settled (the provider had time to book it), is evidence of
+			// absence. It is remembered (poll_attempts counts such looks for
+			// unknown orders), because by the end of the grace a busy store
+			// has pushed the order off the provider's recent page.
+			since := time.Since(lastSend(o))
+			conclusive := !full || reachesBack(o)
+			if len(matches) == 0 && conclusive && since >= s.sendTimeout()+time.Minute {
+				o.Set("poll_attempts", o.GetInt("poll_attempts")+1)
 			}
 			switch {
 			case len(matches) == 1:
@@ -227,10 +245,10 @@ func (s *Service) reconcile(ctx context.Context, ep vipreseller.Endpoint, orders
 					"Check them at the provider and set this order's status by hand.", len(matches), strings.Join(ids, ", ")))
 				s.app.Logger().Warn("order needs a person: several provider transactions match", "order", o.GetString("number"), "trxids", ids)
 				return tx.Save(o)
-			case time.Since(lastSend(o)) < reconcileGrace:
+			case since < reconcileGrace:
 				o.Set("next_attempt_at", types.NowDateTime().Add(time.Minute))
 				return tx.Save(o)
-			case full:
+			case !conclusive && o.GetInt("poll_attempts") == 0:
 				o.Set("review", fmt.Sprintf("The send's outcome was unknown and this order is not among VIP-Reseller's "+
 					"latest %d transactions, which may not reach back far enough. Check the target at the provider "+
 					"and set this order's status by hand.", reconcileListLimit))

@@ -4,6 +4,7 @@
 package hooks
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"sync"
@@ -25,6 +26,11 @@ type Service struct {
 	client  *vipreseller.Client // nil when the provider is not configured
 	sandbox *sandbox.Server     // non-nil in --sandbox mode
 
+	// stop is cancelled on terminate: background loops (crons, poll) end
+	// between provider calls; an order POST already on the wire finishes.
+	stop     context.Context
+	stopNow  context.CancelFunc
+	shutdown sync.Once
 	syncs    syncGuards
 	inflight sync.WaitGroup // background dispatches, waited for on terminate
 	polling  sync.Mutex     // one PollOrders at a time
@@ -36,6 +42,7 @@ type Service struct {
 // only cfg.Sandbox starts it.
 func Register(app core.App, cfg Config) (*Service, error) {
 	s := &Service{app: app, cfg: cfg}
+	s.stop, s.stopNow = context.WithCancel(context.Background())
 	if cfg.Sandbox {
 		if err := s.startSandbox(); err != nil {
 			return nil, fmt.Errorf("start sandbox provider: %w", err)
@@ -61,7 +68,17 @@ func Register(app core.App, cfg Config) (*Service, error) {
 		return se.Next()
 	})
 	app.OnTerminate().BindFunc(func(e *core.TerminateEvent) error {
-		s.inflight.Wait()
+		// Stop starting work, let running work finish, and keep the locks
+		// so no cron run starts against a closing database. Once: the
+		// locks are never released.
+		s.shutdown.Do(func() {
+			s.stopNow()
+			s.inflight.Wait()
+			s.polling.Lock()
+			s.syncs.catalog.Lock()
+			s.syncs.stock.Lock()
+			s.syncs.balance.Lock()
+		})
 		if s.sandbox != nil {
 			s.sandbox.Close()
 		}

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pocketbase/pocketbase/core"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -140,4 +141,66 @@ func TestReviewAndProviderReasonsStayHiddenFromShoppers(t *testing.T) {
 	require.Equal(t, 200, r.Status)
 	assert.NotContains(t, r.Raw, "internal")
 	assert.NotContains(t, r.Raw, "Saldo")
+}
+
+func TestFullPageThatReachesBackPastTheSendIsConclusive(t *testing.T) {
+	e := newEnv(t, shortTimeout).ready()
+	e.deposit(userEmail, 10_000_000)
+	var earlier []string
+	for i := range 100 {
+		earlier = append(earlier, e.buyPrepaid(userEmail, fmt.Sprintf("0812%08d", i)))
+	}
+	e.sb.Inject(sandbox.Fault{Kind: sandbox.FaultHTTP500, Endpoint: "prepaid", Type: "order"})
+	lost := e.buyPrepaid(userEmail, "081299999990")
+	// The hundred were sent twenty minutes ago, the lost one fifteen.
+	for _, n := range earlier {
+		e.backdate(n, 20*time.Minute, "sent_at")
+	}
+	e.backdate(lost, 15*time.Minute, "next_attempt_at", "submitted_at", "sent_at")
+	e.poll()
+	o := e.order(lost)
+	assert.Equal(t, hooks.OrderFailed, o.GetString("status"), "review: %q", o.GetString("review"))
+	assert.Equal(t, 1, e.count("wallet_transactions", "type = 'refund'", nil))
+}
+
+func TestShutdownWaitsForARunningPoll(t *testing.T) {
+	e := newEnv(t, func(c *hooks.Config, _ *sandbox.Config) { c.ManualDispatch = true }).ready()
+	e.deposit(userEmail, 100_000)
+	n := e.buyPrepaid(userEmail, "081200000123")
+	e.sb.Inject(sandbox.Fault{Kind: sandbox.FaultLatency, Endpoint: "prepaid", Type: "order", Delay: time.Second})
+	done := make(chan struct{})
+	go func() { defer close(done); cronJob(t, e.app, hooks.CronOrdersPoll)() }()
+	require.Eventually(t, func() bool { return dispatchOf(e, n) == "sending" }, 5*time.Second, 5*time.Millisecond)
+	ev := &core.TerminateEvent{}
+	ev.App = e.app
+	require.NoError(t, e.app.OnTerminate().Trigger(ev, func(*core.TerminateEvent) error { return nil }))
+	// By the time terminate returns, the send in flight has been recorded.
+	assert.Equal(t, "sent", dispatchOf(e, n))
+	assert.Equal(t, hooks.OrderProcessing, e.order(n).GetString("status"))
+	<-done
+	cronJob(t, e.app, hooks.CronOrdersPoll)() // after terminate: does nothing
+	assert.Equal(t, 1, e.sb.Count("prepaid", "order"))
+}
+
+func TestAbsenceSeenEarlyStillCountsWhenThePageMovesOn(t *testing.T) {
+	e := newEnv(t, shortTimeout).ready()
+	e.deposit(userEmail, 10_000_000)
+	e.sb.Inject(sandbox.Fault{Kind: sandbox.FaultHTTP500, Endpoint: "prepaid", Type: "order"})
+	lost := e.buyPrepaid(userEmail, "081299999991")
+	// Two minutes after the send the page still reaches back: absent.
+	e.backdate(lost, 2*time.Minute, "next_attempt_at", "submitted_at", "sent_at")
+	e.poll()
+	require.Equal(t, hooks.OrderPending, e.order(lost).GetString("status"))
+	require.Equal(t, 1, e.order(lost).GetInt("poll_attempts"))
+	// Then a busy hour fills the page with others' transactions.
+	for i := range 100 {
+		_, err := e.svc.Client().Prepaid.Order(context.Background(), vipreseller.PrepaidOrderParams{
+			Service: "TELKOMSEL_10K", DataNo: fmt.Sprintf("08140000%03d1", i)})
+		require.NoError(t, err)
+	}
+	e.backdate(lost, 15*time.Minute, "next_attempt_at", "submitted_at", "sent_at")
+	e.poll()
+	o := e.order(lost)
+	assert.Equal(t, hooks.OrderFailed, o.GetString("status"), "review: %q", o.GetString("review"))
+	assert.Equal(t, 1, e.count("wallet_transactions", "type = 'refund'", nil))
 }

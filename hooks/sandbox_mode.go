@@ -50,7 +50,7 @@ func (s *Service) sandboxFirstSync() {
 	if err != nil || n > 0 {
 		return
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	ctx, cancel := context.WithTimeout(s.stop, 5*time.Minute)
 	defer cancel()
 	if _, err := s.RunSync(ctx, ActionFullSync, TriggerStartup, nil); err != nil {
 		s.app.Logger().Error("sandbox: first catalog sync failed", "error", err)
