@@ -16,7 +16,7 @@ import (
 )
 
 func main() {
-	app := pocketbase.New()
+	app := pocketbase.NewWithConfig(pocketbase.Config{DBConnect: hooks.DurableDBConnect})
 
 	var sandbox bool
 	app.RootCmd.PersistentFlags().BoolVar(&sandbox, "sandbox", false,

@@ -6,6 +6,7 @@ package hooks
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"os"
 	"sync"
 
@@ -52,6 +53,7 @@ func Register(app core.App, cfg Config) (*Service, error) {
 	if s.client == nil && s.cfg.Configured() {
 		s.client = vipreseller.New(s.cfg.APIID, s.cfg.APIKey,
 			vipreseller.WithBaseURL(s.cfg.APIURL),
+			vipreseller.WithHTTPClient(providerHTTPClient()),
 			vipreseller.WithTimeout(s.cfg.Timeout),
 			vipreseller.WithRateLimit(s.cfg.RateLimit),
 			vipreseller.WithOrderSpacing(s.cfg.OrderSpacing),
@@ -97,6 +99,16 @@ func Register(app core.App, cfg Config) (*Service, error) {
 		pb.RootCmd.AddCommand(s.vipCommand())
 	}
 	return s, nil
+}
+
+// providerHTTPClient keeps enough idle connections to the provider for a
+// burst of callback confirmations to reuse TLS sessions instead of opening
+// one per request (Go's default keeps 2 per host).
+func providerHTTPClient() *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConns = 64
+	t.MaxIdleConnsPerHost = 32
+	return &http.Client{Transport: t}
 }
 
 // Client is the provider client, nil when not configured.

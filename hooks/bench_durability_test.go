@@ -1,0 +1,82 @@
+package hooks_test
+
+import (
+	"sync/atomic"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/vipbase/vipbase/vipreseller/sandbox"
+)
+
+// BenchmarkDurability compares PocketBase's default synchronous=NORMAL with
+// synchronous=FULL on the main database (data.db; auxiliary.db, the logs,
+// stays as PocketBase opens it). In WAL mode NORMAL fsyncs only at
+// checkpoints, so the last commits can be lost on power failure (never
+// corrupted); FULL fsyncs the WAL on every commit.
+//
+//   - accept: 50 shoppers place orders through the route with the default
+//     3 s dispatch wait and a fast provider, so each answer covers the pay
+//     transaction, the dispatch claim, the provider call and the result
+//     transaction (3 commits per order). One op = one order.
+//
+//   - callback: 32 senders complete processing orders as in
+//     BenchmarkWebhookThroughput (1 commit per callback). One op = one callback.
+//
+//     go test -run '^$' -bench BenchmarkDurability -benchtime 1000x ./hooks/
+func BenchmarkDurability(b *testing.B) {
+	for _, mode := range []string{"NORMAL", "FULL"} {
+		connect := connectMainDB(mode)
+		want := map[string]int64{"NORMAL": 1, "FULL": 2}[mode]
+		checkMode := func(b *testing.B, e *env) {
+			var got int64
+			require.NoError(b, e.app.NonconcurrentDB().NewQuery("PRAGMA synchronous").Row(&got))
+			require.Equal(b, want, got, "writer connection synchronous mode")
+			require.NoError(b, e.app.ConcurrentDB().NewQuery("PRAGMA synchronous").Row(&got))
+			require.Equal(b, want, got, "reader connection synchronous mode")
+		}
+
+		b.Run("synchronous="+mode+"/accept", func(b *testing.B) {
+			e := newBenchEnv(b, connect).ready()
+			checkMode(b, e)
+			shoppers := e.addShoppers(b, shopperCount)
+			url, client := e.serve(b), benchHTTPClient()
+			e.sb.ResetRequests()
+
+			var done atomic.Int64
+			var m meter
+			b.ResetTimer()
+			m.start()
+			results := placeOrders(client, url, shoppers, b.N, 0, &done)
+			b.StopTimer()
+			m.stop()
+			m.report(b, b.N)
+			b.ReportMetric(perSecond(int64(b.N), b.Elapsed()), "orders/s")
+			_, p99 := latencyPercentiles(results)
+			b.ReportMetric(p99, "p99-ms")
+			checkOrderResults(b, results)
+			e.verifyPlaced(b, shoppers, b.N)
+			require.Equal(b, b.N, e.sb.Count(sandbox.EndpointPrepaid, "order"), "each order sent once")
+		})
+
+		b.Run("synchronous="+mode+"/callback", func(b *testing.B) {
+			e := newBenchEnv(b, connect).ready()
+			checkMode(b, e)
+			e.deposit(userEmail, int64(b.N)*20_000)
+			trx := e.processingOrders(b, userIDs[userEmail], b.N)
+			url, client := e.serve(b), benchHTTPClient()
+
+			var done atomic.Int64
+			var m meter
+			b.ResetTimer()
+			m.start()
+			failed, firstErr := sendCallbacks(client, url, e.sb.Signature(), trx, webhookSenders, &done)
+			b.StopTimer()
+			m.stop()
+			m.report(b, b.N)
+			b.ReportMetric(perSecond(int64(b.N), b.Elapsed()), "callbacks/s")
+			require.Zero(b, failed, firstErr)
+			e.verifyCallbacks(b, trx)
+		})
+	}
+}
