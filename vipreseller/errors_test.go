@@ -21,7 +21,7 @@ func TestAPIErrorHelpersOnDocumentedMessages(t *testing.T) {
 		{MsgTransactionNotFound, false, false, false, true},
 		{MsgDuplicatePending, false, false, false, false},
 		{MsgStockUnsupported, false, false, false, false},
-		{"Layanan tidak ditemukan atau saat ini tidak tersedia.", false, false, false, true},
+		{"Layanan tidak ditemukan atau saat ini tidak tersedia.", false, false, false, false}, // an unknown service, not a missing transaction
 	}
 	for _, tc := range cases {
 		f := newFake(t, body(200, fxAPIError(tc.msg)))
