@@ -64,7 +64,8 @@ func connectMainDB(synchronous string) core.DBConnectFunc {
 }
 
 // newBenchEnv is newEnv for benchmarks: same sandbox and config defaults,
-// but a hand-built BaseApp (optionally with its own DBConnect) instead of a
+// but a hand-built BaseApp (with production's DurableDBConnect unless
+// another connect is given) instead of a
 // tests.TestApp, a provider balance that never runs out, and PocketBase's
 // rate limiter (enabled by a migration) switched off.
 func newBenchEnv(b *testing.B, connect core.DBConnectFunc, opts ...envOption) *env {
@@ -87,6 +88,9 @@ func newBenchEnv(b *testing.B, connect core.DBConnectFunc, opts ...envOption) *e
 			vipreseller.WithRetry(3, time.Millisecond, 5*time.Millisecond))
 	}
 
+	if connect == nil {
+		connect = hooks.DurableDBConnect // measure what ships (synchronous=FULL)
+	}
 	dir, err := tests.TempDirClone(templateDir)
 	require.NoError(b, err)
 	base := core.NewBaseApp(core.BaseAppConfig{DataDir: dir, EncryptionEnv: "pb_test_env", DBConnect: connect})
