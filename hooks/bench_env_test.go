@@ -38,7 +38,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/vipbase/vipbase/hooks"
-	"github.com/vipbase/vipbase/vipreseller"
 	"github.com/vipbase/vipbase/vipreseller/sandbox"
 )
 
@@ -70,24 +69,7 @@ func connectMainDB(synchronous string) core.DBConnectFunc {
 // rate limiter (enabled by a migration) switched off.
 func newBenchEnv(b *testing.B, connect core.DBConnectFunc, opts ...envOption) *env {
 	b.Helper()
-	scfg := sandbox.Config{Seed: 1, ProcessingAfter: -1, CompleteAfter: -1, Balance: 1 << 50}
-	cfg := hooks.Config{MarkupBasisPoints: 1000, PriceLevel: "special", LowBalanceThreshold: 100_000}
-	for _, o := range opts {
-		o(&cfg, &scfg)
-	}
-	sb := sandbox.New(scfg)
-	srv := httptest.NewServer(sb)
-	b.Cleanup(srv.Close)
-	cfg.APIURL = srv.URL + "/api"
-	cfg.APIID, cfg.APIKey = sb.APIID(), sb.APIKey()
-	if cfg.Client == nil {
-		cfg.Client = vipreseller.New(cfg.APIID, cfg.APIKey,
-			vipreseller.WithBaseURL(cfg.APIURL),
-			vipreseller.WithRateLimit(0),
-			vipreseller.WithTimeout(10*time.Second),
-			vipreseller.WithRetry(3, time.Millisecond, 5*time.Millisecond))
-	}
-
+	cfg, sb, url := withProvider(b, sandbox.Config{Seed: 1, ProcessingAfter: -1, CompleteAfter: -1, Balance: 1 << 50}, opts)
 	if connect == nil {
 		connect = hooks.DurableDBConnect // measure what ships (synchronous=FULL)
 	}
@@ -107,7 +89,7 @@ func newBenchEnv(b *testing.B, connect core.DBConnectFunc, opts ...envOption) *e
 	s := app.Settings()
 	s.RateLimits.Enabled = false
 	require.NoError(b, app.Save(s))
-	return &env{t: b, app: app, svc: svc, sb: sb, url: srv.URL}
+	return &env{t: b, app: app, svc: svc, sb: sb, url: url}
 }
 
 // serve puts the app's real router behind a loopback HTTP server.
@@ -487,4 +469,25 @@ func perSecond(n int64, d time.Duration) float64 {
 		return 0
 	}
 	return float64(n) / d.Seconds()
+}
+
+// benchCallbacks measures b.N signed callbacks over loopback HTTP, sent by
+// webhookSenders goroutines, each confirmed by the status API and
+// completing one processing order; then it verifies every order.
+func (e *env) benchCallbacks(b *testing.B) {
+	e.deposit(userEmail, int64(b.N)*20_000)
+	trx := e.processingOrders(b, userIDs[userEmail], b.N)
+	url, client := e.serve(b), benchHTTPClient()
+
+	var done atomic.Int64
+	var m meter
+	b.ResetTimer()
+	m.start()
+	failed, firstErr := sendCallbacks(client, url, e.sb.Signature(), trx, webhookSenders, &done)
+	b.StopTimer()
+	m.stop()
+	m.report(b, b.N)
+	b.ReportMetric(perSecond(int64(b.N), b.Elapsed()), "callbacks/s")
+	require.Zero(b, failed, firstErr)
+	e.verifyCallbacks(b, trx)
 }

@@ -28,21 +28,7 @@ const webhookSenders = 32
 func BenchmarkWebhookThroughput(b *testing.B) {
 	b.Run("callbacks", func(b *testing.B) {
 		e := newBenchEnv(b, nil).ready()
-		e.deposit(userEmail, int64(b.N)*20_000)
-		trx := e.processingOrders(b, userIDs[userEmail], b.N)
-		url, client := e.serve(b), benchHTTPClient()
-
-		var done atomic.Int64
-		var m meter
-		b.ResetTimer()
-		m.start()
-		failed, firstErr := sendCallbacks(client, url, e.sb.Signature(), trx, webhookSenders, &done)
-		b.StopTimer()
-		m.stop()
-		m.report(b, b.N)
-		b.ReportMetric(perSecond(int64(b.N), b.Elapsed()), "callbacks/s")
-		require.Zero(b, failed, firstErr)
-		e.verifyCallbacks(b, trx)
+		e.benchCallbacks(b)
 	})
 
 	b.Run("bare-create", func(b *testing.B) {

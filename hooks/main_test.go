@@ -111,7 +111,20 @@ type envOption func(*hooks.Config, *sandbox.Config)
 // newEnv builds a fresh world; the app is cleaned up with the test.
 func newEnv(t testing.TB, opts ...envOption) *env {
 	t.Helper()
-	scfg := sandbox.Config{Seed: 1, ProcessingAfter: -1, CompleteAfter: -1}
+	cfg, sb, url := withProvider(t, sandbox.Config{Seed: 1, ProcessingAfter: -1, CompleteAfter: -1}, opts)
+	app, err := tests.NewTestApp(templateDir)
+	require.NoError(t, err)
+	t.Cleanup(app.Cleanup)
+	svc, err := hooks.Register(app, cfg)
+	require.NoError(t, err)
+	return &env{t: t, app: app, svc: svc, sb: sb, url: url}
+}
+
+// withProvider applies opts to the test defaults and points the config at
+// a fresh sandbox behind a loopback server: the client unpaced, reads
+// retried fast, cfg.Timeout (default 5s) as its timeout.
+func withProvider(t testing.TB, scfg sandbox.Config, opts []envOption) (hooks.Config, *sandbox.Sandbox, string) {
+	t.Helper()
 	cfg := hooks.Config{MarkupBasisPoints: 1000, PriceLevel: "special", LowBalanceThreshold: 100_000}
 	for _, o := range opts {
 		o(&cfg, &scfg)
@@ -122,18 +135,17 @@ func newEnv(t testing.TB, opts ...envOption) *env {
 	cfg.APIURL = srv.URL + "/api"
 	cfg.APIID, cfg.APIKey = sb.APIID(), sb.APIKey()
 	if cfg.Client == nil {
+		timeout := cfg.Timeout
+		if timeout <= 0 {
+			timeout = 5 * time.Second
+		}
 		cfg.Client = vipreseller.New(cfg.APIID, cfg.APIKey,
 			vipreseller.WithBaseURL(cfg.APIURL),
 			vipreseller.WithRateLimit(0),
-			vipreseller.WithTimeout(5*time.Second),
+			vipreseller.WithTimeout(timeout),
 			vipreseller.WithRetry(3, time.Millisecond, 5*time.Millisecond))
 	}
-	app, err := tests.NewTestApp(templateDir)
-	require.NoError(t, err)
-	t.Cleanup(app.Cleanup)
-	svc, err := hooks.Register(app, cfg)
-	require.NoError(t, err)
-	return &env{t: t, app: app, svc: svc, sb: sb, url: srv.URL}
+	return cfg, sb, srv.URL
 }
 
 // factory hands the prepared app to an ApiScenario; the scenario's own
