@@ -29,6 +29,9 @@ const WebhookPath = "/api/webhooks/vip-reseller"
 // webhookBodyLimit: a callback is a few hundred bytes; 64 KB is generous.
 const webhookBodyLimit = 64 << 10
 
+// webhookLookupWait bounds the status confirmation of one callback.
+const webhookLookupWait = 5 * time.Second
+
 // Outcomes of a callback beyond applied/duplicate/stale (webhook_logs.outcome).
 const (
 	OutcomeUnknownOrder = "unknown_order"
@@ -142,7 +145,11 @@ func (s *Service) handleCallbackItem(ctx context.Context, log webhookLog, it cal
 	// A terminal claim is confirmed with the provider first; a forward
 	// "processing" hint is cheap and safe to take as it is.
 	if claim := orderStatusFor(news.Status); IsTerminal(claim) && !IsTerminal(o.GetString("status")) {
-		list, err := s.client.Status(ctx, endpointFor(o.GetString("category")), vipreseller.StatusParams{TrxID: it.TrxID})
+		// Bounded: in a burst the rate limiter would otherwise hold the
+		// provider's callback open; the poller confirms what waits too long.
+		lookupCtx, cancel := context.WithTimeout(ctx, webhookLookupWait)
+		list, err := s.client.Status(lookupCtx, endpointFor(o.GetString("category")), vipreseller.StatusParams{TrxID: it.TrxID})
+		cancel()
 		trx, found := pickTrx(list, it.TrxID)
 		if err != nil || !found {
 			if err == nil {

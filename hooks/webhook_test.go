@@ -274,3 +274,18 @@ func TestWebhookHealthAndCleanup(t *testing.T) {
 	cronJob(t, e.app, hooks.CronLogsCleanup)()
 	assert.Equal(t, 1, e.count("webhook_logs", "", nil))
 }
+
+func TestWebhookBurstBehindTheRateLimiterIsDeferredNotHeld(t *testing.T) {
+	e := newEnv(t).ready()
+	e.deposit(userEmail, 100_000)
+	number, trx := e.processingOrder("081200000777")
+	require.NoError(t, e.sb.SetStatus(trx, "success", "SN-1"))
+	// The status API answers, but only after longer than a callback may wait.
+	e.sb.Inject(sandbox.Fault{Kind: sandbox.FaultLatency, Endpoint: "prepaid", Type: "status", Delay: 7 * time.Second})
+	r := e.callback(jsonCallback(trx, "success", "SN-1"), "application/json", e.sb.Signature())
+	assert.Equal(t, 200, r.Status)
+	// deferred, not applied: the handler gave up before the 7 s answer came.
+	assert.Equal(t, map[string]int{"deferred": 1}, e.logOutcomes())
+	e.poll()
+	assert.Equal(t, hooks.OrderSuccess, e.order(number).GetString("status"))
+}
