@@ -1,7 +1,6 @@
 package hooks
 
 import (
-	"bytes"
 	"context"
 	"crypto/md5"
 	"crypto/subtle"
@@ -10,7 +9,6 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -62,6 +60,13 @@ func verifySignature(apiID, apiKey, header string) error {
 		return errWebhookBadSig
 	}
 	return nil
+}
+
+// providerSign is md5(API_ID + API_KEY) in lowercase hex: the provider's
+// request sign and the X-Client-Signature of its callbacks alike.
+func providerSign(apiID, apiKey string) string {
+	sum := md5.Sum([]byte(apiID + apiKey))
+	return hex.EncodeToString(sum[:])
 }
 
 // callbackItem is one transaction update from a callback, in any of the
@@ -211,193 +216,4 @@ func (s *Service) flagReconcileMistake(it callbackItem) {
 		s.app.Logger().Warn("order needs a person: provider reported a transaction after reconciliation failed it",
 			"order", o.GetString("number"), "trxid", it.TrxID)
 	}
-}
-
-// parseCallback accepts JSON or form bodies: {"data":{…}}, {"data":[…]},
-// a status-style envelope, or a flat object (trxid|trx_id, status, note|sn).
-func parseCallback(body []byte, contentType string) ([]callbackItem, error) {
-	body = bytes.TrimSpace(body)
-	if len(body) == 0 {
-		return nil, errors.New("empty body")
-	}
-	if body[0] == '{' || body[0] == '[' || strings.Contains(contentType, "json") {
-		var v any
-		if err := json.Unmarshal(body, &v); err != nil {
-			return nil, errors.New("malformed JSON")
-		}
-		return itemsFrom(v)
-	}
-	form, err := url.ParseQuery(string(body))
-	if err != nil {
-		return nil, errors.New("malformed form body")
-	}
-	if d := form.Get("data"); strings.HasPrefix(strings.TrimSpace(d), "{") || strings.HasPrefix(strings.TrimSpace(d), "[") {
-		return parseCallback([]byte(d), "application/json")
-	}
-	flat := map[string]any{}
-	for k := range form {
-		key := strings.TrimSuffix(strings.TrimPrefix(k, "data["), "]")
-		flat[key] = form.Get(k)
-	}
-	return itemsFrom(flat)
-}
-
-func itemsFrom(v any) ([]callbackItem, error) {
-	switch t := v.(type) {
-	case []any:
-		var out []callbackItem
-		for _, x := range t {
-			items, err := itemsFrom(x)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, items...)
-		}
-		if len(out) == 0 {
-			return nil, errors.New("no transactions in data")
-		}
-		return out, nil
-	case map[string]any:
-		if d, ok := t["data"]; ok {
-			switch d.(type) {
-			case map[string]any, []any:
-				return itemsFrom(d)
-			}
-		}
-		it := callbackItem{TrxID: text(t["trxid"]), Status: text(t["status"]), Note: text(t["note"]), Target: text(t["data"])}
-		if it.TrxID == "" {
-			it.TrxID = text(t["trx_id"])
-		}
-		if it.Note == "" {
-			it.Note = text(t["sn"])
-		}
-		if it.TrxID == "" && it.Status == "" {
-			return nil, errors.New("missing data")
-		}
-		it.Raw, _ = json.Marshal(t)
-		return []callbackItem{it}, nil
-	}
-	return nil, errors.New("data must be an object or an array")
-}
-
-// text accepts strings and numbers (PHP sends either); anything else is "".
-func text(v any) string {
-	switch t := v.(type) {
-	case string:
-		return strings.TrimSpace(t)
-	case float64:
-		b, _ := json.Marshal(t)
-		return string(b)
-	}
-	return ""
-}
-
-// webhookLog is one webhook_logs row.
-type webhookLog struct {
-	trxID, status, ip, outcome, order, err string
-	signatureValid                         bool
-	payload                                any
-}
-
-func (s *Service) saveWebhookLog(app core.App, l webhookLog) error {
-	col, err := app.FindCachedCollectionByNameOrId("webhook_logs")
-	if err != nil {
-		return err
-	}
-	r := core.NewRecord(col)
-	r.Set("source", "vip-reseller")
-	r.Set("trx_id", truncate(l.trxID, 100))
-	r.Set("status", truncate(l.status, 50))
-	r.Set("payload", l.payload)
-	r.Set("ip", l.ip)
-	r.Set("signature_valid", l.signatureValid)
-	r.Set("outcome", l.outcome)
-	r.Set("order", l.order)
-	r.Set("error", truncate(l.err, 2000))
-	if err := app.Save(r); err != nil {
-		s.app.Logger().Error("webhook: could not save the log row", "outcome", l.outcome, "error", err)
-		return err
-	}
-	return nil
-}
-
-// redactPayload keeps the body as received (JSON as JSON, anything else as
-// text) with any credential that might be echoed in it blanked out.
-func (s *Service) redactPayload(body []byte, contentType string) any {
-	text := s.redactText(string(body))
-	var v any
-	if json.Unmarshal([]byte(text), &v) == nil {
-		return v
-	}
-	if form, err := url.ParseQuery(text); err == nil && strings.Contains(contentType, "form") {
-		return map[string]any{"form": form}
-	}
-	return map[string]any{"raw": text}
-}
-
-// redactText blanks out any credential that appears in text.
-func (s *Service) redactText(text string) string {
-	for _, secret := range []string{s.cfg.APIKey, s.cfg.APIID, s.signature()} {
-		if len(secret) >= 4 {
-			text = strings.ReplaceAll(text, secret, "[redacted]")
-		}
-	}
-	return text
-}
-
-func (s *Service) signature() string {
-	if s.cfg.APIID == "" || s.cfg.APIKey == "" {
-		return ""
-	}
-	return providerSign(s.cfg.APIID, s.cfg.APIKey)
-}
-
-// providerSign is md5(API_ID + API_KEY) in lowercase hex: the provider's
-// request sign and the X-Client-Signature of its callbacks alike.
-func providerSign(apiID, apiKey string) string {
-	sum := md5.Sum([]byte(apiID + apiKey))
-	return hex.EncodeToString(sum[:])
-}
-
-// handleWebhookHealth: GET /api/webhooks/vip-reseller.
-func (s *Service) handleWebhookHealth(e *core.RequestEvent) error {
-	data := map[string]any{"status": "active", "configured": s.cfg.Configured(), "lastCallbackAt": nil}
-	var last struct {
-		Created string `db:"created"`
-	}
-	err := s.app.DB().Select("created").From("webhook_logs").Where(dbx.HashExp{"signature_valid": true}).
-		OrderBy("created DESC").Limit(1).One(&last)
-	if err == nil {
-		data["lastCallbackAt"] = last.Created
-	}
-	if e.HasSuperuserAuth() {
-		var rows []struct {
-			Outcome string `db:"outcome"`
-			N       int    `db:"n"`
-		}
-		since := types.NowDateTime().Add(-24 * time.Hour).String()
-		if err := s.app.DB().Select("outcome", "COUNT(*) AS n").From("webhook_logs").
-			Where(dbx.NewExp("created >= {:since}", dbx.Params{"since": since})).GroupBy("outcome").All(&rows); err != nil {
-			return e.InternalServerError("", err)
-		}
-		counts := map[string]int{}
-		for _, r := range rows {
-			counts[r.Outcome] = r.N
-		}
-		data["last24h"] = counts
-	}
-	return ok(e, data)
-}
-
-// cleanupWebhookLogs deletes log rows older than the retention. Raw SQL on
-// purpose: superuser-only rows, no hooks or realtime to serve, and a
-// single statement instead of thousands of saves.
-func (s *Service) cleanupWebhookLogs(days int) (int64, error) {
-	cutoff := types.NowDateTime().AddDate(0, 0, -days).String()
-	res, err := s.app.DB().NewQuery("DELETE FROM webhook_logs WHERE created < {:cutoff}").
-		Bind(dbx.Params{"cutoff": cutoff}).Execute()
-	if err != nil {
-		return 0, err
-	}
-	return res.RowsAffected()
 }
