@@ -17,8 +17,6 @@ import (
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
-
-	"github.com/vipbase/vipbase/vipreseller"
 )
 
 // WebhookPath is where VIP-Reseller sends callbacks.
@@ -150,16 +148,13 @@ func (s *Service) handleCallbackItem(ctx context.Context, log webhookLog, it cal
 	// A terminal claim is confirmed with the provider first; a forward
 	// "processing" hint is cheap and safe to take as it is.
 	if claim := orderStatusFor(news.Status); IsTerminal(claim) && !IsTerminal(o.GetString("status")) {
-		// Bounded: in a burst the rate limiter would otherwise hold the
-		// provider's callback open; the poller confirms what waits too long.
+		// Confirm coalesces a burst of callbacks into shared status pages,
+		// and the wait is bounded: what the limiter cannot serve in time is
+		// left to the poller instead of holding the provider's request open.
 		lookupCtx, cancel := context.WithTimeout(ctx, webhookLookupWait)
-		list, err := s.client.Status(lookupCtx, endpointFor(o.GetString("category")), vipreseller.StatusParams{TrxID: it.TrxID})
+		trx, err := s.client.Confirm(lookupCtx, endpointFor(o.GetString("category")), it.TrxID)
 		cancel()
-		trx, found := pickTrx(list, it.TrxID)
-		if err != nil || !found {
-			if err == nil {
-				err = errors.New("the status API did not return this transaction")
-			}
+		if err != nil {
 			log.outcome, log.err = OutcomeDeferred, "status lookup failed; the poller will finish: "+err.Error()
 			err = s.updateOrder(o.Id, func(tx core.App, o *core.Record) error {
 				if o.GetString("status") == OrderProcessing {

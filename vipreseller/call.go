@@ -18,6 +18,7 @@ type call struct {
 	typ    string     // form field "type"; "" for profile, which takes none
 	params url.Values // operation fields, without key/sign/type
 	order  bool       // not idempotent: one request, failures are unknown outcomes
+	paced  bool       // the caller already took a rate-limiter slot for the first attempt
 }
 
 func (cl call) op() string { return opName(cl.ep, cl.typ) }
@@ -52,7 +53,9 @@ func (c *Client) do(ctx context.Context, cl call, decode func(*envelope) error) 
 				return fmt.Errorf("vipreseller: %s: waiting for order spacing: %w", cl.op(), err)
 			}
 		}
-		if err := c.limiter.Wait(ctx); err != nil {
+		if cl.paced && attempt == 1 {
+			// Confirm took this slot itself, to learn when to seal its batch.
+		} else if err := c.limiter.Wait(ctx); err != nil {
 			// Nothing was sent, so even for an order the outcome is known:
 			// not applied. The caller sees its own context error.
 			return fmt.Errorf("vipreseller: %s: waiting for rate limiter: %w", cl.op(), err)

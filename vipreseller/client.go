@@ -69,6 +69,8 @@ type Client struct {
 	sleep func(ctx context.Context, d time.Duration) error
 	// jitter returns a value in [0, n); a field so tests can pin it.
 	jitter func(n int64) int64
+
+	confirms confirmBatches // Confirm's coalescing, per endpoint
 }
 
 // Option configures a Client in New.

@@ -37,6 +37,11 @@ func (c *Client) order(ctx context.Context, cl call) (*Transaction, error) {
 // answer is a list even for one trxid; an unknown trxid is an APIError whose
 // NotFound reports true.
 func (c *Client) status(ctx context.Context, ep Endpoint, p StatusParams) ([]Transaction, error) {
+	return c.statusCall(ctx, ep, p, false)
+}
+
+// statusCall is status; paced means a limiter slot was already taken.
+func (c *Client) statusCall(ctx context.Context, ep Endpoint, p StatusParams, paced bool) ([]Transaction, error) {
 	params := url.Values{}
 	if p.TrxID != "" {
 		params.Set("trxid", p.TrxID)
@@ -44,7 +49,7 @@ func (c *Client) status(ctx context.Context, ep Endpoint, p StatusParams) ([]Tra
 		params.Set("limit", strconv.Itoa(p.Limit))
 	}
 	var list []Transaction
-	err := c.do(ctx, call{ep: ep, typ: "status", params: params}, func(env *envelope) (err error) {
+	err := c.do(ctx, call{ep: ep, typ: "status", params: params, paced: paced}, func(env *envelope) (err error) {
 		list, err = decodeList[Transaction](env.Data, nil)
 		return err
 	})
