@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/pocketbase/dbx"
@@ -16,6 +17,9 @@ import (
 
 // pollBatch bounds one poll run per kind of work; the next minute continues.
 const pollBatch = 200
+
+// pollWorkers is how many processing orders one poll run checks at once.
+const pollWorkers = 8
 
 // reconcileListLimit is how many recent provider transactions a reconcile
 // looks through (type=status&limit=N) per endpoint.
@@ -123,40 +127,62 @@ func (s *Service) poll(ctx context.Context, createdBefore types.DateTime) (PollS
 	if err != nil {
 		return st, err
 	}
+	// A few at a time: concurrent checks share status pages behind the
+	// provider's rate limiter (Client.Confirm); each write stays its own
+	// short transaction.
+	var (
+		mu  sync.Mutex
+		wg  sync.WaitGroup
+		sem = make(chan struct{}, pollWorkers)
+	)
 	for _, o := range processing {
 		if ctx.Err() != nil {
-			return st, ctx.Err()
+			break
 		}
-		if err := s.checkProcessing(ctx, o); err != nil {
-			s.app.Logger().Warn("poll: status check failed; will try again", "order", o.Id, "error", err)
-			st.Failed++
-			continue
-		}
-		st.Checked++
+		sem <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			defer s.recoverLog("poll check", o.Id)
+			err := s.checkProcessing(ctx, o)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				s.app.Logger().Warn("poll: status check failed; will try again", "order", o.Id, "error", err)
+				st.Failed++
+				return
+			}
+			st.Checked++
+		}()
 	}
-	return st, nil
+	wg.Wait()
+	return st, ctx.Err()
 }
 
 // checkProcessing asks the provider about one processing order and applies
 // the answer; without a final answer it schedules the next check, and after
 // 72 hours it asks a person to look.
 func (s *Service) checkProcessing(ctx context.Context, o *core.Record) error {
-	list, err := s.client.Status(ctx, endpointFor(o.GetString("category")), vipreseller.StatusParams{TrxID: o.GetString("external_id")})
+	trx, err := s.client.Confirm(ctx, endpointFor(o.GetString("category")), o.GetString("external_id"))
 	var apiErr *vipreseller.APIError
 	if err != nil && !errors.As(err, &apiErr) {
 		return err
+	}
+	if apiErr != nil {
+		// "Transaksi tidak ditemukan." for an accepted trxid is odd but not
+		// final: keep asking on the backoff, and the 72-hour review catches it.
+		s.app.Logger().Warn("poll: the provider does not know an accepted trxid", "order", o.Id, "message", apiErr.Message)
 	}
 	return s.updateOrder(o.Id, func(tx core.App, o *core.Record) error {
 		if o.GetString("status") != OrderProcessing {
 			return nil // a callback got there first
 		}
-		if trx, found := pickTrx(list, o.GetString("external_id")); err == nil && found {
+		if err == nil {
 			outcome, aerr := applyNews(tx, o, newsFrom(trx), SourcePoll)
 			if aerr != nil || outcome == OutcomeApplied {
 				return aerr
 			}
-		} else if apiErr != nil {
-			o.Set("note", apiErr.Message)
 		}
 		attempts := o.GetInt("poll_attempts") + 1
 		o.Set("poll_attempts", attempts)
