@@ -1,12 +1,9 @@
 package hooks_test
 
 import (
-	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/require"
-
-	"github.com/vipbase/vipbase/vipreseller/sandbox"
 )
 
 // BenchmarkDurability compares PocketBase's default synchronous=NORMAL with
@@ -39,24 +36,9 @@ func BenchmarkDurability(b *testing.B) {
 		b.Run("synchronous="+mode+"/accept", func(b *testing.B) {
 			e := newBenchEnv(b, connect).ready()
 			checkMode(b, e)
-			shoppers := e.addShoppers(b, shopperCount)
-			url, client := e.serve(b), benchHTTPClient()
-			e.sb.ResetRequests()
-
-			var done atomic.Int64
-			var m meter
-			b.ResetTimer()
-			m.start()
-			results := placeOrders(client, url, shoppers, b.N, 0, &done)
-			b.StopTimer()
-			m.stop()
-			m.report(b, b.N)
-			b.ReportMetric(perSecond(int64(b.N), b.Elapsed()), "orders/s")
+			results := e.benchAccepts(b)
 			_, p99 := latencyPercentiles(results)
 			b.ReportMetric(p99, "p99-ms")
-			checkOrderResults(b, results)
-			e.verifyPlaced(b, shoppers, b.N)
-			require.Equal(b, b.N, e.sb.Count(sandbox.EndpointPrepaid, "order"), "each order sent once")
 		})
 
 		b.Run("synchronous="+mode+"/callback", func(b *testing.B) {

@@ -491,3 +491,26 @@ func (e *env) benchCallbacks(b *testing.B) {
 	require.Zero(b, failed, firstErr)
 	e.verifyCallbacks(b, trx)
 }
+
+// benchAccepts measures b.N orders placed flat out by shopperCount shoppers
+// over loopback HTTP, then verifies every order was accepted, debited and
+// sent once. It returns the per-order results for latency metrics.
+func (e *env) benchAccepts(b *testing.B) []orderResult {
+	shoppers := e.addShoppers(b, shopperCount)
+	url, client := e.serve(b), benchHTTPClient()
+	e.sb.ResetRequests()
+
+	var done atomic.Int64
+	var m meter
+	b.ResetTimer()
+	m.start()
+	results := placeOrders(client, url, shoppers, b.N, 0, &done)
+	b.StopTimer()
+	m.stop()
+	m.report(b, b.N)
+	b.ReportMetric(perSecond(int64(b.N), b.Elapsed()), "orders/s")
+	checkOrderResults(b, results)
+	e.verifyPlaced(b, shoppers, b.N)
+	require.Equal(b, b.N, e.sb.Count(sandbox.EndpointPrepaid, "order"), "each order sent once")
+	return results
+}

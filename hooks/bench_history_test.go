@@ -2,7 +2,6 @@ package hooks_test
 
 import (
 	"fmt"
-	"sync/atomic"
 	"testing"
 
 	"github.com/pocketbase/dbx"
@@ -11,7 +10,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/vipbase/vipbase/hooks"
-	"github.com/vipbase/vipbase/vipreseller/sandbox"
 )
 
 // historySize is a store some months in: this many finished orders.
@@ -58,21 +56,6 @@ func BenchmarkLargeHistory(b *testing.B) {
 	b.Run("orders", func(b *testing.B) {
 		e := newBenchEnv(b, nil).ready()
 		e.seedHistory(b, historySize)
-		shoppers := e.addShoppers(b, shopperCount)
-		url, client := e.serve(b), benchHTTPClient()
-		e.sb.ResetRequests()
-
-		var done atomic.Int64
-		var m meter
-		b.ResetTimer()
-		m.start()
-		results := placeOrders(client, url, shoppers, b.N, 0, &done)
-		b.StopTimer()
-		m.stop()
-		m.report(b, b.N)
-		b.ReportMetric(perSecond(int64(b.N), b.Elapsed()), "orders/s")
-		checkOrderResults(b, results)
-		e.verifyPlaced(b, shoppers, b.N)
-		require.Equal(b, b.N, e.sb.Count(sandbox.EndpointPrepaid, "order"), "each order sent once")
+		e.benchAccepts(b)
 	})
 }

@@ -120,6 +120,18 @@ func newEnv(t testing.TB, opts ...envOption) *env {
 	return &env{t: t, app: app, svc: svc, sb: sb, url: url}
 }
 
+// newUnconfiguredEnv is the app as a production serve without credentials
+// runs it: no provider client, no sandbox.
+func newUnconfiguredEnv(t testing.TB) *env {
+	t.Helper()
+	app, err := tests.NewTestApp(templateDir)
+	require.NoError(t, err)
+	t.Cleanup(app.Cleanup)
+	svc, err := hooks.Register(app, hooks.Config{})
+	require.NoError(t, err)
+	return &env{t: t, app: app, svc: svc}
+}
+
 // withProvider applies opts to the test defaults and points the config at
 // a fresh sandbox behind a loopback server: the client unpaced, reads
 // retried fast, cfg.Timeout (default 5s) as its timeout.

@@ -6,7 +6,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/pocketbase/pocketbase/tests"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -159,12 +158,7 @@ func TestInsufficientBalanceAndMeterTarget(t *testing.T) {
 }
 
 func TestNotConfiguredAnswers503(t *testing.T) {
-	app, err := tests.NewTestApp(templateDir)
-	require.NoError(t, err)
-	t.Cleanup(app.Cleanup)
-	svc, err := hooks.Register(app, hooks.Config{})
-	require.NoError(t, err)
-	e := &env{t: t, app: app, svc: svc}
+	e := newUnconfiguredEnv(t)
 	r := e.do(http.MethodPost, prepaidURL, userTokens[userEmail], map[string]any{"service": "X", "phoneNumber": "081234567890"})
 	assert.Equal(t, 503, r.Status)
 	assert.Equal(t, "VIP-Reseller is not configured.", r.Body["message"])

@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pocketbase/pocketbase/tests"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -86,12 +85,7 @@ func TestWebhookRejectsUnsignedAndForged(t *testing.T) {
 }
 
 func TestWebhookFailsClosedWithoutCredentials(t *testing.T) {
-	app, err := tests.NewTestApp(templateDir)
-	require.NoError(t, err)
-	t.Cleanup(app.Cleanup)
-	svc, err := hooks.Register(app, hooks.Config{})
-	require.NoError(t, err)
-	e := &env{t: t, app: app, svc: svc}
+	e := newUnconfiguredEnv(t)
 	r := e.callback(jsonCallback("VP1", "success", ""), "application/json", "d41d8cd98f00b204e9800998ecf8427e") // md5("")
 	assert.Equal(t, 401, r.Status)
 	assert.Equal(t, map[string]int{"rejected": 1}, e.logOutcomes())
