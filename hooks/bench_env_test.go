@@ -23,6 +23,8 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
+	"runtime/trace"
 	"slices"
 	"strconv"
 	"strings"
@@ -446,11 +448,37 @@ type meter struct {
 	cpu, busy, wall time.Duration
 	c0, b0          time.Duration
 	t0              time.Time
+	profile, trace  *os.File
 }
 
-func (m *meter) start() { m.c0, m.b0, m.t0 = cpuTime(), machineBusy(), time.Now() }
+// start begins a measurement. With BENCH_CPUPROFILE=file or
+// BENCH_TRACE=file set, the timed part (and only it, setup excluded) is
+// CPU-profiled or execution-traced into that file.
+func (m *meter) start() {
+	if path := os.Getenv("BENCH_CPUPROFILE"); path != "" {
+		if f, err := os.Create(path); err == nil && pprof.StartCPUProfile(f) == nil {
+			m.profile = f
+		}
+	}
+	if path := os.Getenv("BENCH_TRACE"); path != "" {
+		if f, err := os.Create(path); err == nil && trace.Start(f) == nil {
+			m.trace = f
+		}
+	}
+	m.c0, m.b0, m.t0 = cpuTime(), machineBusy(), time.Now()
+}
 
 func (m *meter) stop() {
+	if m.trace != nil {
+		trace.Stop()
+		m.trace.Close()
+		m.trace = nil
+	}
+	if m.profile != nil {
+		pprof.StopCPUProfile()
+		m.profile.Close()
+		m.profile = nil
+	}
 	m.cpu += cpuTime() - m.c0
 	m.busy += machineBusy() - m.b0
 	m.wall += time.Since(m.t0)

@@ -75,7 +75,7 @@ func applyNews(tx core.App, o *core.Record, news providerNews, source string) (s
 	case next == OrderProcessing && cur == OrderProcessing:
 		if news.Status != o.GetString("provider_status") {
 			o.Set("provider_status", news.Status)
-			return OutcomeDuplicate, tx.Save(o)
+			return OutcomeDuplicate, saveOrder(tx, o)
 		}
 		return OutcomeDuplicate, nil
 	}
@@ -92,13 +92,13 @@ func applyNews(tx core.App, o *core.Record, news providerNews, source string) (s
 		o.Set("next_attempt_at", types.NowDateTime().Add(pollDelay(0)))
 		note = "VIP-Reseller accepted the order (" + news.Status + ")."
 	case OrderSuccess:
-		o.Set("sn", news.Note)
+		o.Set("sn", truncate(news.Note, 2000))
 		note = "Delivered."
 	case OrderFailed:
-		o.Set("note", news.Note)
+		o.Set("note", truncate(news.Note, 2000))
 		note = "Failed: " + news.Note
 	case OrderPartial:
-		o.Set("note", news.Note)
+		o.Set("note", truncate(news.Note, 2000))
 		o.Set("start_count", news.Count)
 		o.Set("remains", news.Remain)
 		note = fmt.Sprintf("Partly delivered: %d of %d remain.", news.Remain, o.GetInt("quantity"))
@@ -110,7 +110,7 @@ func applyNews(tx core.App, o *core.Record, news providerNews, source string) (s
 			return "", err
 		}
 	}
-	if err := tx.Save(o); err != nil {
+	if err := saveOrder(tx, o); err != nil {
 		return "", err
 	}
 	if err := addOrderEvent(tx, o.Id, cur, next, source, note); err != nil {
@@ -175,6 +175,15 @@ func pollDelay(attempt int) time.Duration {
 		return pollSchedule[attempt]
 	}
 	return time.Hour
+}
+
+// saveOrder saves an order read for an update, writing only the columns
+// that changed: an UPDATE of every column also rewrites every index entry of
+// the row, which made a full save several times dearer. Hooks, validation
+// and realtime are those of any Save.
+func saveOrder(tx core.App, o *core.Record) error {
+	o.IgnoreUnchangedFields(true)
+	return tx.Save(o)
 }
 
 // updateOrder runs fn on a freshly read order inside one transaction.

@@ -36,13 +36,14 @@ type Service struct {
 	inflight sync.WaitGroup // background dispatches, waited for on terminate
 	polling  sync.Mutex     // one PollOrders at a time
 	nick     nicknameCache
+	writes   groupCommit // callback writes share transactions under load
 }
 
 // Register wires vipbase onto app: routes, hooks, crons and (for the real
 // binary) the `vip` command. It never falls back to the sandbox on its own:
 // only cfg.Sandbox starts it.
 func Register(app core.App, cfg Config) (*Service, error) {
-	s := &Service{app: app, cfg: cfg}
+	s := &Service{app: app, cfg: cfg, writes: groupCommit{app: app}}
 	s.stop, s.stopNow = context.WithCancel(context.Background())
 	if cfg.Sandbox {
 		if err := s.startSandbox(); err != nil {

@@ -169,8 +169,16 @@ func TestShutdownWaitsForARunningPoll(t *testing.T) {
 	n := e.buyPrepaid(userEmail, "081200000123")
 	e.sb.Inject(sandbox.Fault{Kind: sandbox.FaultLatency, Endpoint: "prepaid", Type: "order", Delay: time.Second})
 	done := make(chan struct{})
-	go func() { defer close(done); cronJob(t, e.app, hooks.CronOrdersPoll)() }()
-	require.Eventually(t, func() bool { return dispatchOf(e, n) == "sending" }, 5*time.Second, 5*time.Millisecond)
+	// The poll job skips while another poll holds the lock (the startup
+	// sweep may still be running): run it until a poll has the order.
+	go func() {
+		defer close(done)
+		for dispatchOf(e, n) == "queued" {
+			cronJob(t, e.app, hooks.CronOrdersPoll)()
+			time.Sleep(5 * time.Millisecond)
+		}
+	}()
+	require.Eventually(t, func() bool { return dispatchOf(e, n) == "sending" }, 30*time.Second, 2*time.Millisecond)
 	ev := &core.TerminateEvent{}
 	ev.App = e.app
 	require.NoError(t, e.app.OnTerminate().Trigger(ev, func(*core.TerminateEvent) error { return nil }))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/md5"
 	"crypto/subtle"
+	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -103,12 +104,12 @@ func (s *Service) handleWebhook(e *core.RequestEvent) error {
 
 	if len(s.cfg.CallbackIPs) > 0 && !slices.Contains(s.cfg.CallbackIPs, ip) {
 		logBase.outcome, logBase.err = OutcomeRejected, "source IP "+ip+" is not in VIP_RESELLER_CALLBACK_IPS"
-		s.saveWebhookLog(s.app, logBase)
+		s.logWebhook(logBase)
 		return e.ForbiddenError("Callback source not allowed.", nil)
 	}
 	if err := verifySignature(s.cfg.APIID, s.cfg.APIKey, e.Request.Header.Get("X-Client-Signature")); err != nil {
 		logBase.outcome, logBase.err = OutcomeRejected, err.Error()
-		s.saveWebhookLog(s.app, logBase)
+		s.logWebhook(logBase)
 		return e.UnauthorizedError("Invalid callback signature.", nil)
 	}
 	logBase.signatureValid = true
@@ -117,7 +118,7 @@ func (s *Service) handleWebhook(e *core.RequestEvent) error {
 	items, err := parseCallback(body, e.Request.Header.Get("Content-Type"))
 	if err != nil {
 		logBase.outcome, logBase.err = OutcomeInvalid, err.Error()
-		s.saveWebhookLog(s.app, logBase)
+		s.logWebhook(logBase)
 		return e.BadRequestError("Invalid callback: "+err.Error(), nil)
 	}
 	for _, it := range items {
@@ -132,14 +133,21 @@ func (s *Service) handleCallbackItem(ctx context.Context, log webhookLog, it cal
 	log.trxID, log.status = it.TrxID, it.Status
 	if it.TrxID == "" || orderStatusFor(it.Status) == "" {
 		log.outcome, log.err = OutcomeInvalid, "a callback needs a trxid and a known status"
-		s.saveWebhookLog(s.app, log)
+		s.logWebhook(log)
 		return
 	}
+	// Read outside the writer; the write checks it is still current.
 	o, err := s.app.FindFirstRecordByData("orders", "external_id", it.TrxID)
-	if err != nil {
+	if errors.Is(err, sql.ErrNoRows) {
 		log.outcome = OutcomeUnknownOrder
-		s.saveWebhookLog(s.app, log)
+		s.logWebhook(log)
 		s.flagReconcileMistake(it)
+		return
+	}
+	if err != nil {
+		log.outcome, log.err = OutcomeError, "order lookup failed: "+err.Error()
+		s.logWebhook(log)
+		s.app.Logger().Error("webhook: could not look up the order of a callback", "trxid", it.TrxID, "error", err)
 		return
 	}
 	log.order = o.Id
@@ -156,10 +164,10 @@ func (s *Service) handleCallbackItem(ctx context.Context, log webhookLog, it cal
 		cancel()
 		if err != nil {
 			log.outcome, log.err = OutcomeDeferred, "status lookup failed; the poller will finish: "+err.Error()
-			err = s.updateOrder(o.Id, func(tx core.App, o *core.Record) error {
+			err = s.updateOrderGrouped(o, func(tx core.App, o *core.Record) error {
 				if o.GetString("status") == OrderProcessing {
 					o.Set("next_attempt_at", types.NowDateTime()) // poll it at the next tick
-					if err := tx.Save(o); err != nil {
+					if err := saveOrder(tx, o); err != nil {
 						return err
 					}
 				}
@@ -172,7 +180,7 @@ func (s *Service) handleCallbackItem(ctx context.Context, log webhookLog, it cal
 		}
 		news = newsFrom(trx)
 	}
-	err = s.updateOrder(o.Id, func(tx core.App, o *core.Record) error {
+	err = s.updateOrderGrouped(o, func(tx core.App, o *core.Record) error {
 		outcome, err := applyNews(tx, o, news, SourceWebhook)
 		if err != nil {
 			return err
@@ -182,9 +190,56 @@ func (s *Service) handleCallbackItem(ctx context.Context, log webhookLog, it cal
 	})
 	if err != nil {
 		log.outcome, log.err = OutcomeError, err.Error()
-		s.saveWebhookLog(s.app, log)
+		s.logWebhook(log)
 		s.app.Logger().Error("webhook: could not apply a callback", "trxid", it.TrxID, "order", o.Id, "error", err)
 	}
+}
+
+// updateOrderGrouped runs fn through the shared-transaction writer on the
+// order as it is inside the transaction, after any earlier write of the
+// same batch. snap is the order as read before: when the row still has its
+// status and updated stamp, fn gets a copy of it instead of a fresh read,
+// which keeps the (dear) full-record read out of the single writer.
+func (s *Service) updateOrderGrouped(snap *core.Record, fn func(tx core.App, o *core.Record) error) error {
+	return s.writes.Do(func(tx core.App) error {
+		o, err := currentOrder(tx, snap)
+		if err != nil {
+			return err
+		}
+		return fn(tx, o)
+	})
+}
+
+// currentOrder returns, inside tx, the order snap was read from: a copy of
+// snap when the row still matches it in everything a transition decides on
+// (status, dispatch, external_id) and in its updated stamp, which every
+// save moves (to the millisecond), else the row read anew. A transition
+// writes only the columns it changes (saveOrder), so a save the stamp
+// cannot tell apart leaves nothing of its own overwritten. snap itself is
+// never changed, so a write that runs again starts clean.
+func currentOrder(tx core.App, snap *core.Record) (*core.Record, error) {
+	var row struct {
+		Status     string `db:"status"`
+		Dispatch   string `db:"dispatch"`
+		ExternalID string `db:"external_id"`
+		Updated    string `db:"updated"`
+	}
+	err := tx.DB().NewQuery("SELECT status, dispatch, external_id, updated FROM orders WHERE id = {:id}").
+		Bind(dbx.Params{"id": snap.Id}).One(&row)
+	if err != nil {
+		return nil, err
+	}
+	orig := snap.Original()
+	if row.Status == orig.GetString("status") && row.Dispatch == orig.GetString("dispatch") &&
+		row.ExternalID == orig.GetString("external_id") && row.Updated == orig.GetString("updated") {
+		return orig, nil
+	}
+	return tx.FindRecordById("orders", snap.Id)
+}
+
+// logWebhook stores a log row that comes with no order change.
+func (s *Service) logWebhook(l webhookLog) {
+	_ = s.writes.Do(func(tx core.App) error { return s.saveWebhookLog(tx, l) })
 }
 
 // flagReconcileMistake handles news about a trxid no order has: if an order

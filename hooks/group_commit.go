@@ -1,0 +1,101 @@
+package hooks
+
+import (
+	"fmt"
+	"sync"
+
+	"github.com/pocketbase/pocketbase/core"
+)
+
+// groupCommitMax is the most writes one shared transaction carries.
+const groupCommitMax = 64
+
+// groupCommit runs small independent writes from many goroutines in shared
+// transactions: while one transaction holds SQLite's single writer, the
+// writes that arrive queue up and then commit together, so a burst pays one
+// commit (one fsync with synchronous=FULL) per batch instead of per write.
+// Each write still sees the effects of the writes before it in its batch,
+// exactly as if they had run one after another.
+//
+// A write must only touch the database through the tx it is given (a write
+// through the app would wait for the writer the batch holds), and must be
+// safe to run again from scratch: if any write of a batch fails, the batch
+// is rolled back and every write runs again in its own transaction, so one
+// bad write never takes the others down with it.
+type groupCommit struct {
+	app     core.App
+	mu      sync.Mutex
+	queue   []*groupWrite
+	running bool
+}
+
+type groupWrite struct {
+	fn   func(tx core.App) error
+	done chan error
+}
+
+// Do runs fn in a transaction, possibly shared with concurrent writes, and
+// returns fn's error once its transaction has ended (committed when nil).
+func (g *groupCommit) Do(fn func(tx core.App) error) error {
+	w := &groupWrite{fn: fn, done: make(chan error, 1)}
+	g.mu.Lock()
+	g.queue = append(g.queue, w)
+	if !g.running {
+		g.running = true
+		go g.drain()
+	}
+	g.mu.Unlock()
+	return <-w.done
+}
+
+// drain commits batches until the queue is empty, then ends; the next Do
+// starts a new drainer.
+func (g *groupCommit) drain() {
+	for {
+		g.mu.Lock()
+		n := min(len(g.queue), groupCommitMax)
+		if n == 0 {
+			g.running = false
+			g.mu.Unlock()
+			return
+		}
+		batch := g.queue[:n:n]
+		g.queue = g.queue[n:]
+		g.mu.Unlock()
+		g.commit(batch)
+	}
+}
+
+func (g *groupCommit) commit(batch []*groupWrite) {
+	if len(batch) > 1 {
+		err := g.app.RunInTransaction(func(tx core.App) error {
+			for _, w := range batch {
+				if err := runWrite(w.fn, tx); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err == nil {
+			for _, w := range batch {
+				w.done <- nil
+			}
+			return
+		}
+		// Rolled back as a whole: find the bad one by running each alone.
+	}
+	for _, w := range batch {
+		w.done <- g.app.RunInTransaction(func(tx core.App) error { return runWrite(w.fn, tx) })
+	}
+}
+
+// runWrite turns a panic in a write into its error: the drainer is not a
+// request goroutine, and nothing else would recover it.
+func runWrite(fn func(tx core.App) error, tx core.App) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("panic in a grouped write: %v", p)
+		}
+	}()
+	return fn(tx)
+}

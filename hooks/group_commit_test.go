@@ -1,0 +1,283 @@
+package hooks
+
+// Internal tests of the shared-transaction writer and of the snapshot check
+// the webhook uses with it. They need unexported pieces, so they live in
+// package hooks with a bare test app of their own (the test binary's
+// migrations give it the real collections).
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tests"
+	"github.com/stretchr/testify/require"
+)
+
+func newGroupCommitApp(t *testing.T) *tests.TestApp {
+	t.Helper()
+	app, err := tests.NewTestApp()
+	require.NoError(t, err)
+	t.Cleanup(app.Cleanup)
+	_, err = app.DB().NewQuery("CREATE TABLE gc_rows (id TEXT PRIMARY KEY, n INTEGER NOT NULL)").Execute()
+	require.NoError(t, err)
+	return app
+}
+
+func insertGC(tx core.App, id string, n int) error {
+	_, err := tx.DB().Insert("gc_rows", dbx.Params{"id": id, "n": n}).Execute()
+	return err
+}
+
+func countGC(t *testing.T, app core.App, where string) int {
+	t.Helper()
+	var n int
+	require.NoError(t, app.DB().NewQuery("SELECT COUNT(*) FROM gc_rows WHERE "+where).Row(&n))
+	return n
+}
+
+// queued waits until n writes wait behind the running batch.
+func (g *groupCommit) queuedAtLeast(t *testing.T, n int) {
+	t.Helper()
+	require.Eventually(t, func() bool {
+		g.mu.Lock()
+		defer g.mu.Unlock()
+		return len(g.queue) >= n
+	}, 5*time.Second, time.Millisecond)
+}
+
+// holdFirst starts a write that keeps the writer busy until release is
+// closed, so the writes started after it queue up into one batch.
+func holdFirst(t *testing.T, g *groupCommit) (release func(), done <-chan error) {
+	t.Helper()
+	gate, started, ch := make(chan struct{}), make(chan struct{}), make(chan error, 1)
+	go func() {
+		ch <- g.Do(func(tx core.App) error {
+			close(started)
+			<-gate
+			return insertGC(tx, "first", 0)
+		})
+	}()
+	<-started
+	return func() { close(gate) }, ch
+}
+
+func TestGroupCommitBatchesQueuedWrites(t *testing.T) {
+	app := newGroupCommitApp(t)
+	g := &groupCommit{app: app}
+	release, firstDone := holdFirst(t, g)
+
+	const n = 40
+	var mu sync.Mutex
+	txs := map[*core.TxAppInfo]int{}
+	errs := make(chan error, n)
+	for i := range n {
+		go func() {
+			errs <- g.Do(func(tx core.App) error {
+				mu.Lock()
+				txs[tx.TxInfo()]++
+				mu.Unlock()
+				return insertGC(tx, fmt.Sprint("w", i), i)
+			})
+		}()
+	}
+	g.queuedAtLeast(t, n)
+	release()
+	require.NoError(t, <-firstDone)
+	for range n {
+		require.NoError(t, <-errs)
+	}
+
+	require.Equal(t, n+1, countGC(t, app, "1=1"))
+	require.Len(t, txs, 1, "the 40 queued writes committed in one transaction")
+	for _, c := range txs {
+		require.Equal(t, n, c)
+	}
+}
+
+func TestGroupCommitSplitsBatchesAtTheLimit(t *testing.T) {
+	app := newGroupCommitApp(t)
+	g := &groupCommit{app: app}
+	release, firstDone := holdFirst(t, g)
+
+	n := groupCommitMax + 10
+	var mu sync.Mutex
+	txs := map[*core.TxAppInfo]int{}
+	errs := make(chan error, n)
+	for i := range n {
+		go func() {
+			errs <- g.Do(func(tx core.App) error {
+				mu.Lock()
+				txs[tx.TxInfo()]++
+				mu.Unlock()
+				return insertGC(tx, fmt.Sprint("w", i), i)
+			})
+		}()
+	}
+	g.queuedAtLeast(t, n)
+	release()
+	require.NoError(t, <-firstDone)
+	for range n {
+		require.NoError(t, <-errs)
+	}
+	require.Equal(t, n+1, countGC(t, app, "1=1"))
+	sizes := []int{}
+	for _, c := range txs {
+		sizes = append(sizes, c)
+	}
+	require.ElementsMatch(t, []int{groupCommitMax, 10}, sizes)
+}
+
+// A failing or panicking write gets its own error; the writes batched
+// with it commit once, and nothing of the bad write remains.
+func TestGroupCommitIsolatesAFailingWrite(t *testing.T) {
+	app := newGroupCommitApp(t)
+	g := &groupCommit{app: app}
+	release, firstDone := holdFirst(t, g)
+
+	boom := errors.New("boom")
+	type result struct {
+		i   int
+		err error
+	}
+	const n = 12
+	results := make(chan result, n)
+	var mu sync.Mutex
+	runs := map[int]int{}
+	for i := range n {
+		go func() {
+			err := g.Do(func(tx core.App) error {
+				mu.Lock()
+				runs[i]++
+				mu.Unlock()
+				if err := insertGC(tx, fmt.Sprint("w", i), i); err != nil {
+					return err
+				}
+				switch i {
+				case 3:
+					return boom // after writing: the row must not survive
+				case 7:
+					panic("bad write")
+				}
+				return nil
+			})
+			results <- result{i, err}
+		}()
+	}
+	g.queuedAtLeast(t, n)
+	release()
+	require.NoError(t, <-firstDone)
+	for range n {
+		r := <-results
+		switch r.i {
+		case 3:
+			require.ErrorIs(t, r.err, boom)
+		case 7:
+			require.ErrorContains(t, r.err, "panic in a grouped write: bad write")
+		default:
+			require.NoError(t, r.err, "write %d", r.i)
+		}
+	}
+	require.Equal(t, n-2+1, countGC(t, app, "1=1"))
+	require.Zero(t, countGC(t, app, "id IN ('w3','w7')"))
+	for i := range n {
+		require.LessOrEqual(t, runs[i], 2, "write %d ran at most twice (batch, then alone)", i)
+	}
+}
+
+// Writes of one batch run in order and see each other: the second of two
+// writes to one row finds the first's change, as the webhook relies on for
+// a callback that arrives twice at once.
+func TestGroupCommitWritesSeeEarlierWritesOfTheirBatch(t *testing.T) {
+	app := newGroupCommitApp(t)
+	g := &groupCommit{app: app}
+	require.NoError(t, insertGC(app, "row", 0))
+	release, firstDone := holdFirst(t, g)
+
+	const n = 10
+	type result struct {
+		won bool
+		err error
+	}
+	applied := make(chan result, n)
+	for range n {
+		go func() {
+			var won bool
+			err := g.Do(func(tx core.App) error {
+				res, err := tx.DB().NewQuery("UPDATE gc_rows SET n = 1 WHERE id = 'row' AND n = 0").Execute()
+				if err != nil {
+					return err
+				}
+				k, _ := res.RowsAffected()
+				won = k == 1
+				return nil
+			})
+			applied <- result{won, err}
+		}()
+	}
+	g.queuedAtLeast(t, n)
+	release()
+	require.NoError(t, <-firstDone)
+	wins := 0
+	for range n {
+		r := <-applied
+		require.NoError(t, r.err)
+		if r.won {
+			wins++
+		}
+	}
+	require.Equal(t, 1, wins)
+}
+
+func TestCurrentOrderUsesTheSnapshotOnlyWhileItIsCurrent(t *testing.T) {
+	app, err := tests.NewTestApp()
+	require.NoError(t, err)
+	t.Cleanup(app.Cleanup)
+	// A bare row of the real orders table (its columns have defaults).
+	o := &core.Record{}
+	o.Id = "order000000001"
+	_, err = app.DB().Insert("orders", dbx.Params{"id": o.Id, "status": OrderProcessing,
+		"created": "2026-01-01 00:00:00.000Z", "updated": "2026-01-01 00:00:00.000Z"}).Execute()
+	require.NoError(t, err)
+	snap, err := app.FindRecordById("orders", o.Id)
+	require.NoError(t, err)
+
+	// Unchanged: a copy of the snapshot; changing it leaves snap alone.
+	require.NoError(t, app.RunInTransaction(func(tx core.App) error {
+		cur, err := currentOrder(tx, snap)
+		require.NoError(t, err)
+		require.NotSame(t, snap, cur)
+		require.Equal(t, OrderProcessing, cur.GetString("status"))
+		cur.Set("status", OrderSuccess)
+		return nil
+	}))
+	require.Equal(t, OrderProcessing, snap.GetString("status"))
+
+	// Saved since, same status: read anew, whether the save moved the
+	// updated stamp or (within the same millisecond) changed what a
+	// transition reads.
+	_, err = app.DB().NewQuery("UPDATE orders SET sn = 'SN-1', updated = '2001-01-01 00:00:00.000Z' WHERE id = {:id}").
+		Bind(dbx.Params{"id": o.Id}).Execute()
+	require.NoError(t, err)
+	require.NoError(t, app.RunInTransaction(func(tx core.App) error {
+		cur, err := currentOrder(tx, snap)
+		require.NoError(t, err)
+		require.Equal(t, "SN-1", cur.GetString("sn"))
+		return nil
+	}))
+	snap, err = app.FindRecordById("orders", o.Id)
+	require.NoError(t, err)
+	_, err = app.DB().NewQuery("UPDATE orders SET dispatch = 'sent', external_id = 'T1' WHERE id = {:id}").
+		Bind(dbx.Params{"id": o.Id}).Execute()
+	require.NoError(t, err)
+	require.NoError(t, app.RunInTransaction(func(tx core.App) error {
+		cur, err := currentOrder(tx, snap)
+		require.NoError(t, err)
+		require.Equal(t, "T1", cur.GetString("external_id"))
+		return nil
+	}))
+}
