@@ -21,12 +21,15 @@ const groupCommitMax = 64
 // through the app would wait for the writer the batch holds), and must be
 // safe to run again from scratch: if any write of a batch fails, the batch
 // is rolled back and every write runs again in its own transaction, so one
-// bad write never takes the others down with it.
+// bad write never takes the others down with it. A batch that committed is
+// never run again: an after-commit hook that fails or panics is logged, and
+// its writes are reported done, as they are.
 type groupCommit struct {
 	app     core.App
 	mu      sync.Mutex
 	queue   []*groupWrite
 	running bool
+	drains  sync.WaitGroup // the running drainer, waited for on terminate
 }
 
 type groupWrite struct {
@@ -42,15 +45,20 @@ func (g *groupCommit) Do(fn func(tx core.App) error) error {
 	g.queue = append(g.queue, w)
 	if !g.running {
 		g.running = true
+		g.drains.Add(1)
 		go g.drain()
 	}
 	g.mu.Unlock()
 	return <-w.done
 }
 
+// wait returns once no batch is running (shutdown: before the database closes).
+func (g *groupCommit) wait() { g.drains.Wait() }
+
 // drain commits batches until the queue is empty, then ends; the next Do
 // starts a new drainer.
 func (g *groupCommit) drain() {
+	defer g.drains.Done()
 	for {
 		g.mu.Lock()
 		n := min(len(g.queue), groupCommitMax)
@@ -68,34 +76,52 @@ func (g *groupCommit) drain() {
 
 func (g *groupCommit) commit(batch []*groupWrite) {
 	if len(batch) > 1 {
-		err := g.app.RunInTransaction(func(tx core.App) error {
+		// On a rollback, find the bad write by running each alone (below).
+		committed, _ := g.runTx(func(tx core.App) error {
 			for _, w := range batch {
-				if err := runWrite(w.fn, tx); err != nil {
+				if err := w.fn(tx); err != nil {
 					return err
 				}
 			}
 			return nil
 		})
-		if err == nil {
+		if committed {
 			for _, w := range batch {
 				w.done <- nil
 			}
 			return
 		}
-		// Rolled back as a whole: find the bad one by running each alone.
 	}
 	for _, w := range batch {
-		w.done <- g.app.RunInTransaction(func(tx core.App) error { return runWrite(w.fn, tx) })
+		committed, err := g.runTx(w.fn)
+		if committed {
+			err = nil
+		}
+		w.done <- err
 	}
 }
 
-// runWrite turns a panic in a write into its error: the drainer is not a
-// request goroutine, and nothing else would recover it.
-func runWrite(fn func(tx core.App) error, tx core.App) (err error) {
+// runTx runs fn in one transaction and reports whether it committed. A
+// panic (in fn or in a hook) becomes the error: the drainer is not a
+// request goroutine, and nothing else would recover it. An error or panic
+// after the commit is logged; the caller must not run a committed write
+// again.
+func (g *groupCommit) runTx(fn func(tx core.App) error) (committed bool, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("panic in a grouped write: %v", p)
 		}
+		if committed && err != nil {
+			g.app.Logger().Error("a hook after a grouped commit failed; the writes are committed", "error", err)
+		}
 	}()
-	return fn(tx)
+	err = g.app.RunInTransaction(func(tx core.App) error {
+		// Registered first, so it runs first once the transaction ends.
+		tx.TxInfo().OnComplete(func(txErr error) error {
+			committed = txErr == nil
+			return nil
+		})
+		return fn(tx)
+	})
+	return committed, err
 }

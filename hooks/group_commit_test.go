@@ -189,6 +189,54 @@ func TestGroupCommitIsolatesAFailingWrite(t *testing.T) {
 	}
 }
 
+// A batch that committed is never run again, even when a hook after the
+// commit fails or panics; the drainer survives and serves the next write.
+func TestGroupCommitNeverRerunsACommittedBatch(t *testing.T) {
+	app := newGroupCommitApp(t)
+	g := &groupCommit{app: app}
+	release, firstDone := holdFirst(t, g)
+
+	const n = 8
+	var mu sync.Mutex
+	runs := map[int]int{}
+	errs := make(chan error, n)
+	for i := range n {
+		go func() {
+			errs <- g.Do(func(tx core.App) error {
+				mu.Lock()
+				runs[i]++
+				mu.Unlock()
+				switch i {
+				case 2:
+					tx.TxInfo().OnComplete(func(error) error { return errors.New("after-commit hook failed") })
+				case 5:
+					tx.TxInfo().OnComplete(func(error) error { panic("after-commit hook panicked") })
+				}
+				return insertGC(tx, fmt.Sprint("w", i), i)
+			})
+		}()
+	}
+	g.queuedAtLeast(t, n)
+	release()
+	require.NoError(t, <-firstDone)
+	for range n {
+		require.NoError(t, <-errs)
+	}
+	require.Equal(t, n+1, countGC(t, app, "1=1"))
+	for i := range n {
+		require.Equal(t, 1, runs[i], "write %d ran once", i)
+	}
+
+	// Alone, too: committed is done, and the drainer still works.
+	require.NoError(t, g.Do(func(tx core.App) error {
+		tx.TxInfo().OnComplete(func(error) error { panic("again") })
+		return insertGC(tx, "alone", 0)
+	}))
+	require.NoError(t, g.Do(func(tx core.App) error { return insertGC(tx, "after", 0) }))
+	require.Equal(t, n+3, countGC(t, app, "1=1"))
+	g.wait()
+}
+
 // Writes of one batch run in order and see each other: the second of two
 // writes to one row finds the first's change, as the webhook relies on for
 // a callback that arrives twice at once.

@@ -77,6 +77,7 @@ func Register(app core.App, cfg Config) (*Service, error) {
 		s.shutdown.Do(func() {
 			s.stopNow()
 			s.inflight.Wait()
+			s.writes.wait()
 			s.polling.Lock()
 			s.syncs.catalog.Lock()
 			s.syncs.stock.Lock()

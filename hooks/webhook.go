@@ -212,25 +212,27 @@ func (s *Service) updateOrderGrouped(snap *core.Record, fn func(tx core.App, o *
 
 // currentOrder returns, inside tx, the order snap was read from: a copy of
 // snap when the row still matches it in everything a transition decides on
-// (status, dispatch, external_id) and in its updated stamp, which every
+// (status, provider_status, dispatch, external_id) and in its updated stamp, which every
 // save moves (to the millisecond), else the row read anew. A transition
 // writes only the columns it changes (saveOrder), so a save the stamp
 // cannot tell apart leaves nothing of its own overwritten. snap itself is
 // never changed, so a write that runs again starts clean.
 func currentOrder(tx core.App, snap *core.Record) (*core.Record, error) {
 	var row struct {
-		Status     string `db:"status"`
-		Dispatch   string `db:"dispatch"`
-		ExternalID string `db:"external_id"`
-		Updated    string `db:"updated"`
+		Status         string `db:"status"`
+		ProviderStatus string `db:"provider_status"`
+		Dispatch       string `db:"dispatch"`
+		ExternalID     string `db:"external_id"`
+		Updated        string `db:"updated"`
 	}
-	err := tx.DB().NewQuery("SELECT status, dispatch, external_id, updated FROM orders WHERE id = {:id}").
+	err := tx.DB().NewQuery("SELECT status, provider_status, dispatch, external_id, updated FROM orders WHERE id = {:id}").
 		Bind(dbx.Params{"id": snap.Id}).One(&row)
 	if err != nil {
 		return nil, err
 	}
 	orig := snap.Original()
-	if row.Status == orig.GetString("status") && row.Dispatch == orig.GetString("dispatch") &&
+	if row.Status == orig.GetString("status") && row.ProviderStatus == orig.GetString("provider_status") &&
+		row.Dispatch == orig.GetString("dispatch") &&
 		row.ExternalID == orig.GetString("external_id") && row.Updated == orig.GetString("updated") {
 		return orig, nil
 	}

@@ -18,6 +18,9 @@ type webhookLog struct {
 	payload                                any
 }
 
+// webhookLogPayloadMax is the payload field's MaxSize.
+const webhookLogPayloadMax = 128 << 10
+
 // saveWebhookLog writes one webhook_logs row in tx. A raw insert on
 // purpose: the rows are superuser-only (no rule, hook or realtime
 // subscriber to serve) and every callback writes one, so the record
@@ -28,6 +31,9 @@ func (s *Service) saveWebhookLog(tx core.App, l webhookLog) error {
 	payload, err := json.Marshal(l.payload)
 	if err != nil {
 		payload = []byte("null")
+	}
+	if len(payload) > webhookLogPayloadMax { // re-encoding can outgrow the body limit
+		payload, _ = json.Marshal(map[string]any{"truncated": true, "sample": truncate(string(payload), 4096)})
 	}
 	err = insertRow(tx, "webhook_logs", dbx.Params{
 		"source":          "vip-reseller",

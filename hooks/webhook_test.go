@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pocketbase/pocketbase/tools/types"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -125,6 +126,23 @@ func TestWebhookInvalidBodiesChangeNothing(t *testing.T) {
 	assert.Equal(t, 200, r.Status)
 	assert.JSONEq(t, `{"success":true}`, r.Raw)
 	assert.Equal(t, 1, e.logOutcomes()["unknown_order"])
+}
+
+// A body within the 64 KB limit can grow when stored as JSON ('<' becomes
+// \u003c); the stored payload still fits the field (128 KB), and the row
+// passes the collection's own validation.
+func TestWebhookLogPayloadStaysWithinItsField(t *testing.T) {
+	e := newEnv(t).ready()
+	r := e.callback(strings.Repeat("<", 60<<10), "text/plain", e.sb.Signature())
+	assert.Equal(t, 400, r.Status)
+	recs, err := e.app.FindAllRecords("webhook_logs")
+	require.NoError(t, err)
+	require.Len(t, recs, 1)
+	assert.Equal(t, hooks.OutcomeInvalid, recs[0].GetString("outcome"))
+	raw := string(recs[0].Get("payload").(types.JSONRaw))
+	assert.LessOrEqual(t, len(raw), 128<<10)
+	assert.Contains(t, raw, `"truncated":true`)
+	assert.NoError(t, e.app.Validate(recs[0]))
 }
 
 func TestWebhookAppliesOnceWhateverTheRepeats(t *testing.T) {
