@@ -66,15 +66,12 @@ func holdFirst(t *testing.T, g *groupCommit) (release func(), done <-chan error)
 	return func() { close(gate) }, ch
 }
 
-func TestGroupCommitBatchesQueuedWrites(t *testing.T) {
-	app := newGroupCommitApp(t)
-	g := &groupCommit{app: app}
-	release, firstDone := holdFirst(t, g)
-
-	const n = 40
+// queueInserts starts n writes that each insert one row and count the
+// transaction they ran in; it returns once all of them wait in the queue.
+func queueInserts(t *testing.T, g *groupCommit, n int) (txs map[*core.TxAppInfo]int, errs chan error) {
+	t.Helper()
 	var mu sync.Mutex
-	txs := map[*core.TxAppInfo]int{}
-	errs := make(chan error, n)
+	txs, errs = map[*core.TxAppInfo]int{}, make(chan error, n)
 	for i := range n {
 		go func() {
 			errs <- g.Do(func(tx core.App) error {
@@ -86,6 +83,16 @@ func TestGroupCommitBatchesQueuedWrites(t *testing.T) {
 		}()
 	}
 	g.queuedAtLeast(t, n)
+	return txs, errs
+}
+
+func TestGroupCommitBatchesQueuedWrites(t *testing.T) {
+	app := newGroupCommitApp(t)
+	g := &groupCommit{app: app}
+	release, firstDone := holdFirst(t, g)
+
+	const n = 40
+	txs, errs := queueInserts(t, g, n)
 	release()
 	require.NoError(t, <-firstDone)
 	for range n {
@@ -105,20 +112,7 @@ func TestGroupCommitSplitsBatchesAtTheLimit(t *testing.T) {
 	release, firstDone := holdFirst(t, g)
 
 	n := groupCommitMax + 10
-	var mu sync.Mutex
-	txs := map[*core.TxAppInfo]int{}
-	errs := make(chan error, n)
-	for i := range n {
-		go func() {
-			errs <- g.Do(func(tx core.App) error {
-				mu.Lock()
-				txs[tx.TxInfo()]++
-				mu.Unlock()
-				return insertGC(tx, fmt.Sprint("w", i), i)
-			})
-		}()
-	}
-	g.queuedAtLeast(t, n)
+	txs, errs := queueInserts(t, g, n)
 	release()
 	require.NoError(t, <-firstDone)
 	for range n {
