@@ -197,9 +197,9 @@ func (s *Service) handleCallbackItem(ctx context.Context, log webhookLog, it cal
 
 // updateOrderGrouped runs fn through the shared-transaction writer on the
 // order as it is inside the transaction, after any earlier write of the
-// same batch. snap is the order as read before: when the row still has its
-// status and updated stamp, fn gets a copy of it instead of a fresh read,
-// which keeps the (dear) full-record read out of the single writer.
+// same batch. snap is the order as read before: while the row still matches
+// it (currentOrder), fn gets a copy of it instead of a fresh read, which
+// keeps the (dear) full-record read out of the single writer.
 func (s *Service) updateOrderGrouped(snap *core.Record, fn func(tx core.App, o *core.Record) error) error {
 	return s.writes.Do(func(tx core.App) error {
 		o, err := currentOrder(tx, snap)
@@ -212,11 +212,11 @@ func (s *Service) updateOrderGrouped(snap *core.Record, fn func(tx core.App, o *
 
 // currentOrder returns, inside tx, the order snap was read from: a copy of
 // snap when the row still matches it in everything a transition decides on
-// (status, provider_status, dispatch, external_id) and in its updated stamp, which every
-// save moves (to the millisecond), else the row read anew. A transition
-// writes only the columns it changes (saveOrder), so a save the stamp
-// cannot tell apart leaves nothing of its own overwritten. snap itself is
-// never changed, so a write that runs again starts clean.
+// (status, provider_status, dispatch, external_id) and in its updated
+// stamp, which every save moves (to the millisecond), else the row read
+// anew. A transition writes only the columns it changes (saveOrder), so a
+// save the stamp cannot tell apart leaves nothing of its own overwritten.
+// snap itself is never changed, so a write that runs again starts clean.
 func currentOrder(tx core.App, snap *core.Record) (*core.Record, error) {
 	var row struct {
 		Status         string `db:"status"`
