@@ -1,6 +1,8 @@
 package hooks
 
 import (
+	"context"
+
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
@@ -9,14 +11,56 @@ import (
 // dbEq is a one-column equality filter.
 func dbEq(col string, v any) dbx.Expression { return dbx.HashExp{col: v} }
 
-// insertRow inserts one row into a collection's table with a fresh record
-// id and created/updated set, as a record save would, but without the
-// record machinery (validation, hooks, realtime). Only for append-only
-// rows whose values the caller already keeps within the fields' rules.
-func insertRow(tx core.App, table string, row dbx.Params) error {
-	now := types.NowDateTime().String()
-	row["id"] = core.GenerateDefaultRandomId()
-	row["created"], row["updated"] = now, now
-	_, err := tx.DB().Insert(table, row).Execute()
-	return err
+// writeRecord saves r in tx with one plain INSERT (new record) or UPDATE of
+// its changed columns, without PocketBase's save chain: before-save hooks,
+// validation and field interceptors cost several times the SQL, and these
+// saves sit on the single writer's hottest path (every callback writes an
+// order, its audit event and a log row). Once tx commits it fires the
+// after-save hooks a Save fires, so realtime subscribers and
+// OnRecordAfter*Success handlers see the change as usual.
+//
+// Only for vipbase's own server-side writes: the caller keeps every value
+// within its field's rules (ids are generated here, created/updated set).
+// A save by a superuser or the SDK still goes through Save.
+func (s *Service) writeRecord(tx core.App, r *core.Record) error {
+	now := types.NowDateTime()
+	isNew := r.IsNew()
+	if isNew {
+		if r.Id == "" {
+			r.Id = core.GenerateDefaultRandomId()
+		}
+		r.SetRaw("created", now)
+	}
+	r.SetRaw("updated", now)
+	r.IgnoreUnchangedFields(true)
+	data, err := r.DBExport(tx)
+	if err != nil {
+		return err
+	}
+	hook, kind := s.app.OnModelAfterUpdateSuccess(), core.ModelEventTypeUpdate
+	if isNew {
+		hook, kind = s.app.OnModelAfterCreateSuccess(), core.ModelEventTypeCreate
+		_, err = tx.DB().Insert(r.TableName(), data).Execute()
+	} else {
+		delete(data, "id")
+		_, err = tx.DB().Update(r.TableName(), data, dbx.HashExp{"id": r.Id}).Execute()
+	}
+	if err != nil {
+		return err
+	}
+	if err := r.PostScan(); err != nil { // saved: not new, nothing changed
+		return err
+	}
+	event := &core.ModelEvent{App: s.app, Context: context.Background(), Type: kind}
+	event.Model = r
+	if info := tx.TxInfo(); info != nil {
+		info.OnComplete(func(txErr error) error {
+			if txErr != nil {
+				return nil
+			}
+			return hook.Trigger(event)
+		})
+		return nil
+	}
+	return hook.Trigger(event)
 }

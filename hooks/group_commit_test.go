@@ -1,9 +1,7 @@
 package hooks
 
-// Internal tests of the shared-transaction writer and of the snapshot check
-// the webhook uses with it. They need unexported pieces, so they live in
-// package hooks with a bare test app of their own (the test binary's
-// migrations give it the real collections).
+// Internal tests of the shared-transaction writer. They need unexported
+// pieces, so they live in package hooks with a bare test app of their own.
 
 import (
 	"errors"
@@ -273,53 +271,4 @@ func TestGroupCommitWritesSeeEarlierWritesOfTheirBatch(t *testing.T) {
 		}
 	}
 	require.Equal(t, 1, wins)
-}
-
-func TestCurrentOrderUsesTheSnapshotOnlyWhileItIsCurrent(t *testing.T) {
-	app, err := tests.NewTestApp()
-	require.NoError(t, err)
-	t.Cleanup(app.Cleanup)
-	// A bare row of the real orders table (its columns have defaults).
-	o := &core.Record{}
-	o.Id = "order000000001"
-	_, err = app.DB().Insert("orders", dbx.Params{"id": o.Id, "status": OrderProcessing,
-		"created": "2026-01-01 00:00:00.000Z", "updated": "2026-01-01 00:00:00.000Z"}).Execute()
-	require.NoError(t, err)
-	snap, err := app.FindRecordById("orders", o.Id)
-	require.NoError(t, err)
-
-	// Unchanged: a copy of the snapshot; changing it leaves snap alone.
-	require.NoError(t, app.RunInTransaction(func(tx core.App) error {
-		cur, err := currentOrder(tx, snap)
-		require.NoError(t, err)
-		require.NotSame(t, snap, cur)
-		require.Equal(t, OrderProcessing, cur.GetString("status"))
-		cur.Set("status", OrderSuccess)
-		return nil
-	}))
-	require.Equal(t, OrderProcessing, snap.GetString("status"))
-
-	// Saved since, same status: read anew, whether the save moved the
-	// updated stamp or (within the same millisecond) changed what a
-	// transition reads.
-	_, err = app.DB().NewQuery("UPDATE orders SET sn = 'SN-1', updated = '2001-01-01 00:00:00.000Z' WHERE id = {:id}").
-		Bind(dbx.Params{"id": o.Id}).Execute()
-	require.NoError(t, err)
-	require.NoError(t, app.RunInTransaction(func(tx core.App) error {
-		cur, err := currentOrder(tx, snap)
-		require.NoError(t, err)
-		require.Equal(t, "SN-1", cur.GetString("sn"))
-		return nil
-	}))
-	snap, err = app.FindRecordById("orders", o.Id)
-	require.NoError(t, err)
-	_, err = app.DB().NewQuery("UPDATE orders SET dispatch = 'sent', external_id = 'T1' WHERE id = {:id}").
-		Bind(dbx.Params{"id": o.Id}).Execute()
-	require.NoError(t, err)
-	require.NoError(t, app.RunInTransaction(func(tx core.App) error {
-		cur, err := currentOrder(tx, snap)
-		require.NoError(t, err)
-		require.Equal(t, "T1", cur.GetString("external_id"))
-		return nil
-	}))
 }

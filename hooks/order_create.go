@@ -131,7 +131,7 @@ func (s *Service) CreateOrder(ctx context.Context, in OrderInput) (order *core.R
 			}
 			return err
 		}
-		if err := addOrderEvent(tx, o.Id, "", OrderPending, in.Source, "Paid; queued for VIP-Reseller."); err != nil {
+		if err := s.addOrderEvent(tx, o.Id, "", OrderPending, in.Source, "Paid; queued for VIP-Reseller."); err != nil {
 			return err
 		}
 		order = o
@@ -242,7 +242,7 @@ func newOrderNumber(category string) string {
 }
 
 // addOrderEvent appends to the order's audit trail in the caller's transaction.
-func addOrderEvent(tx core.App, orderID, from, to, source, note string) error {
+func (s *Service) addOrderEvent(tx core.App, orderID, from, to, source, note string) error {
 	col, err := tx.FindCachedCollectionByNameOrId("order_events")
 	if err != nil {
 		return err
@@ -253,5 +253,5 @@ func addOrderEvent(tx core.App, orderID, from, to, source, note string) error {
 	ev.Set("to", to)
 	ev.Set("source", source)
 	ev.Set("note", truncate(note, 2000))
-	return tx.Save(ev)
+	return s.writeRecord(tx, ev)
 }

@@ -110,7 +110,7 @@ func (s *Service) applySendResult(orderID string, trx *vipreseller.Transaction, 
 			// operator's business: it goes to the log, not to the shopper.
 			if time.Since(o.GetDateTime("created").Time()) >= retryWindow {
 				log.Warn("order failed: VIP-Reseller refused it for 30 minutes", "reason", apiErr.Message)
-				_, err := failOrder(tx, o, "The provider could not take the order in time.", SourceDispatch)
+				_, err := s.failOrder(tx, o, "The provider could not take the order in time.", SourceDispatch)
 				return err
 			}
 			attempt := min(o.GetInt("dispatch_attempts")-1, len(retrySchedule)-1)
@@ -120,7 +120,7 @@ func (s *Service) applySendResult(orderID string, trx *vipreseller.Transaction, 
 			return tx.Save(o)
 
 		case errors.As(sendErr, &apiErr):
-			_, err := failOrder(tx, o, apiErr.Message, SourceDispatch)
+			_, err := s.failOrder(tx, o, apiErr.Message, SourceDispatch)
 			return err
 
 		case !errors.Is(sendErr, vipreseller.ErrUnknownOutcome):
@@ -164,7 +164,7 @@ func (s *Service) adoptTransaction(tx core.App, o *core.Record, trx vipreseller.
 	if orderStatusFor(news.Status) == "" {
 		news.Status = vipreseller.StatusWaiting // accepted with an odd status: poll it
 	}
-	_, err := applyNews(tx, o, news, source)
+	_, err := s.applyNews(tx, o, news, source)
 	return err
 }
 

@@ -179,7 +179,7 @@ func (s *Service) checkProcessing(ctx context.Context, o *core.Record) error {
 			return nil // a callback got there first
 		}
 		if err == nil {
-			outcome, aerr := applyNews(tx, o, newsFrom(trx), SourcePoll)
+			outcome, aerr := s.applyNews(tx, o, newsFrom(trx), SourcePoll)
 			if aerr != nil || outcome == OutcomeApplied {
 				return aerr
 			}
@@ -282,7 +282,7 @@ func (s *Service) reconcile(ctx context.Context, ep vipreseller.Endpoint, orders
 				return tx.Save(o)
 			default:
 				settled++
-				_, err := failOrder(tx, o, MsgNoProviderRecord, SourceReconcile)
+				_, err := s.failOrder(tx, o, MsgNoProviderRecord, SourceReconcile)
 				return err
 			}
 		})

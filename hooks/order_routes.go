@@ -213,7 +213,7 @@ func (s *Service) handleRecheck(e *core.RequestEvent) error {
 				if o.GetString("status") == OrderPending {
 					return s.adoptTransaction(tx, o, trx, SourceAdmin)
 				}
-				_, err := applyNews(tx, o, newsFrom(trx), SourceAdmin)
+				_, err := s.applyNews(tx, o, newsFrom(trx), SourceAdmin)
 				return err
 			})
 			if err != nil {
@@ -325,7 +325,7 @@ func (s *Service) registerOrderHooks() {
 			if err := e.Next(); err != nil {
 				return err
 			}
-			return addOrderEvent(tx, e.Record.Id, from, to, SourceAdmin, note)
+			return s.addOrderEvent(tx, e.Record.Id, from, to, SourceAdmin, note)
 		})
 	})
 }

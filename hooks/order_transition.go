@@ -59,7 +59,7 @@ func IsTerminal(status string) bool {
 // would move it back, changes nothing. Exactly-once follows from re-reading
 // the order inside the single-writer transaction, and the unique ledger
 // index backs it up.
-func applyNews(tx core.App, o *core.Record, news providerNews, source string) (string, error) {
+func (s *Service) applyNews(tx core.App, o *core.Record, news providerNews, source string) (string, error) {
 	cur := o.GetString("status")
 	next := orderStatusFor(news.Status)
 	now := types.NowDateTime()
@@ -75,7 +75,7 @@ func applyNews(tx core.App, o *core.Record, news providerNews, source string) (s
 	case next == OrderProcessing && cur == OrderProcessing:
 		if news.Status != o.GetString("provider_status") {
 			o.Set("provider_status", news.Status)
-			return OutcomeDuplicate, saveOrder(tx, o)
+			return OutcomeDuplicate, s.writeRecord(tx, o)
 		}
 		return OutcomeDuplicate, nil
 	}
@@ -110,10 +110,10 @@ func applyNews(tx core.App, o *core.Record, news providerNews, source string) (s
 			return "", err
 		}
 	}
-	if err := saveOrder(tx, o); err != nil {
+	if err := s.writeRecord(tx, o); err != nil {
 		return "", err
 	}
-	if err := addOrderEvent(tx, o.Id, cur, next, source, note); err != nil {
+	if err := s.addOrderEvent(tx, o.Id, cur, next, source, note); err != nil {
 		return "", err
 	}
 	return OutcomeApplied, nil
@@ -158,12 +158,12 @@ func restoreStock(tx core.App, productID string) error {
 
 // failOrder ends a pending order as failed with a full refund: the provider
 // refused it for good, or never got it.
-func failOrder(tx core.App, o *core.Record, reason, source string) (string, error) {
+func (s *Service) failOrder(tx core.App, o *core.Record, reason, source string) (string, error) {
 	if o.GetString("status") != OrderPending {
 		return OutcomeStale, nil
 	}
 	o.Set("dispatch", dispatchRejected)
-	return applyNews(tx, o, providerNews{Status: vipreseller.StatusError, Note: reason}, source)
+	return s.applyNews(tx, o, providerNews{Status: vipreseller.StatusError, Note: reason}, source)
 }
 
 // pollSchedule is the per-order backoff between status checks of a
@@ -175,15 +175,6 @@ func pollDelay(attempt int) time.Duration {
 		return pollSchedule[attempt]
 	}
 	return time.Hour
-}
-
-// saveOrder saves an order read for an update, writing only the columns
-// that changed: an UPDATE of every column also rewrites every index entry of
-// the row, which made a full save several times dearer. Hooks, validation
-// and realtime are those of any Save.
-func saveOrder(tx core.App, o *core.Record) error {
-	o.IgnoreUnchangedFields(true)
-	return tx.Save(o)
 }
 
 // updateOrder runs fn on a freshly read order inside one transaction.

@@ -21,12 +21,9 @@ type webhookLog struct {
 // webhookLogPayloadMax is the payload field's MaxSize.
 const webhookLogPayloadMax = 128 << 10
 
-// saveWebhookLog writes one webhook_logs row in tx. A raw insert on
-// purpose: the rows are superuser-only (no rule, hook or realtime
-// subscriber to serve) and every callback writes one, so the record
-// machinery's cost is paid on the hottest path for nothing. The values
-// respect the collection's fields (lengths truncated, outcome one of the
-// select's values).
+// saveWebhookLog writes one webhook_logs row in tx (writeRecord: the
+// values are kept within the fields here, lengths truncated and the
+// outcome one of the select's values).
 func (s *Service) saveWebhookLog(tx core.App, l webhookLog) error {
 	payload, err := json.Marshal(l.payload)
 	if err != nil {
@@ -35,17 +32,21 @@ func (s *Service) saveWebhookLog(tx core.App, l webhookLog) error {
 	if len(payload) > webhookLogPayloadMax { // re-encoding can outgrow the body limit
 		payload, _ = json.Marshal(map[string]any{"truncated": true, "sample": truncate(string(payload), 4096)})
 	}
-	err = insertRow(tx, "webhook_logs", dbx.Params{
-		"source":          "vip-reseller",
-		"trx_id":          truncate(l.trxID, 100),
-		"status":          truncate(l.status, 50),
-		"payload":         string(payload),
-		"ip":              truncate(l.ip, 100),
-		"signature_valid": l.signatureValid,
-		"outcome":         l.outcome,
-		"order":           l.order,
-		"error":           truncate(l.err, 2000),
-	})
+	col, err := tx.FindCachedCollectionByNameOrId("webhook_logs")
+	if err != nil {
+		return err
+	}
+	r := core.NewRecord(col)
+	r.Set("source", "vip-reseller")
+	r.Set("trx_id", truncate(l.trxID, 100))
+	r.Set("status", truncate(l.status, 50))
+	r.Set("payload", types.JSONRaw(payload))
+	r.Set("ip", truncate(l.ip, 100))
+	r.Set("signature_valid", l.signatureValid)
+	r.Set("outcome", l.outcome)
+	r.Set("order", l.order)
+	r.Set("error", truncate(l.err, 2000))
+	err = s.writeRecord(tx, r)
 	if err != nil {
 		s.app.Logger().Error("webhook: could not save the log row", "outcome", l.outcome, "error", err)
 	}
