@@ -80,7 +80,9 @@ type callbackItem struct {
 
 func (s *Service) registerWebhook() {
 	s.app.OnServe().BindFunc(func(se *core.ServeEvent) error {
-		se.Router.POST(WebhookPath, s.handleWebhook).Bind(apis.BodyLimit(webhookBodyLimit))
+		// webhook_logs is the callback log (every request, with its outcome);
+		// PocketBase's request log keeps only the webhook's failed requests.
+		se.Router.POST(WebhookPath, s.handleWebhook).Bind(apis.BodyLimit(webhookBodyLimit), apis.SkipSuccessActivityLog())
 		se.Router.GET(WebhookPath, s.handleWebhookHealth)
 		return se.Next()
 	})
