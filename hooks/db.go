@@ -37,9 +37,9 @@ func (s *Service) writeRecord(tx core.App, r *core.Record) error {
 	if err != nil {
 		return err
 	}
-	hook, kind := s.app.OnModelAfterUpdateSuccess(), core.ModelEventTypeUpdate
+	kind := core.ModelEventTypeUpdate
 	if isNew {
-		hook, kind = s.app.OnModelAfterCreateSuccess(), core.ModelEventTypeCreate
+		kind = core.ModelEventTypeCreate
 		_, err = tx.DB().Insert(r.TableName(), data).Execute()
 	} else {
 		delete(data, "id")
@@ -48,19 +48,30 @@ func (s *Service) writeRecord(tx core.App, r *core.Record) error {
 	if err != nil {
 		return err
 	}
-	if err := r.PostScan(); err != nil { // saved: not new, nothing changed
-		return err
-	}
+	// As after a Save: no longer new, and Original() still the state
+	// before, so after-save handlers can tell what changed.
+	r.MarkAsNotNew()
 	event := &core.ModelEvent{App: s.app, Context: context.Background(), Type: kind}
 	event.Model = r
-	if info := tx.TxInfo(); info != nil {
-		info.OnComplete(func(txErr error) error {
-			if txErr != nil {
-				return nil
+	after := func(txErr error) error {
+		if txErr != nil {
+			if isNew {
+				r.MarkAsNew() // rolled back: not saved after all
 			}
-			return hook.Trigger(event)
-		})
+			errEvent := &core.ModelErrorEvent{ModelEvent: *event, Error: txErr}
+			if isNew {
+				return s.app.OnModelAfterCreateError().Trigger(errEvent)
+			}
+			return s.app.OnModelAfterUpdateError().Trigger(errEvent)
+		}
+		if isNew {
+			return s.app.OnModelAfterCreateSuccess().Trigger(event)
+		}
+		return s.app.OnModelAfterUpdateSuccess().Trigger(event)
+	}
+	if info := tx.TxInfo(); info != nil {
+		info.OnComplete(after)
 		return nil
 	}
-	return hook.Trigger(event)
+	return after(nil)
 }

@@ -1,9 +1,11 @@
 package hooks_test
 
 import (
+	"github.com/pocketbase/pocketbase/core"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -143,6 +145,37 @@ func TestWebhookLogPayloadStaysWithinItsField(t *testing.T) {
 	assert.LessOrEqual(t, len(raw), 128<<10)
 	assert.Contains(t, raw, `"truncated":true`)
 	assert.NoError(t, e.app.Validate(recs[0]))
+}
+
+// Callback writes skip PocketBase's save chain but fire its after-save
+// hooks once committed, as a Save does: a handler sees the new record and,
+// through Original(), what it was before.
+func TestWebhookWritesFireAfterSaveHooksLikeASave(t *testing.T) {
+	e := newEnv(t).ready()
+	e.deposit(userEmail, 100_000)
+	number, trx := e.processingOrder("081200000777")
+	var mu sync.Mutex
+	var changes, events []string
+	e.app.OnRecordAfterUpdateSuccess("orders").BindFunc(func(ev *core.RecordEvent) error {
+		mu.Lock()
+		changes = append(changes, ev.Record.Original().GetString("status")+"->"+ev.Record.GetString("status"))
+		mu.Unlock()
+		return ev.Next()
+	})
+	e.app.OnRecordAfterCreateSuccess("order_events").BindFunc(func(ev *core.RecordEvent) error {
+		mu.Lock()
+		events = append(events, ev.Record.GetString("from")+"->"+ev.Record.GetString("to"))
+		mu.Unlock()
+		return ev.Next()
+	})
+	require.NoError(t, e.sb.SetStatus(trx, sandbox.StatusSuccess, "SN-HOOK"))
+	r := e.callback(jsonCallback(trx, "success", "SN-HOOK"), "application/json", e.sb.Signature())
+	require.Equal(t, 200, r.Status, r.Raw)
+	assert.Equal(t, hooks.OrderSuccess, e.order(number).GetString("status"))
+	mu.Lock()
+	defer mu.Unlock()
+	assert.Equal(t, []string{"processing->success"}, changes)
+	assert.Equal(t, []string{"processing->success"}, events)
 }
 
 func TestWebhookAppliesOnceWhateverTheRepeats(t *testing.T) {
