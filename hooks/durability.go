@@ -31,8 +31,9 @@ func DurableDBConnect(dbPath string) (*dbx.DB, error) {
 // freed, so statements prepared and finalized on otherwise idle connections
 // paid an mmap and a munmap for several classes each time: about a
 // quarter of the CPU of a callback. One block is kept in each of pinnedPages pages per
-// class (at most 11 MB of address space, touched only as it is used); the
-// pages' other blocks are freed for use. 16 pages per class measured best
+// class (about 10 MB, resident from the start: freeing the spare blocks
+// writes the allocator's free lists into them); the pages' other blocks are
+// freed for use. 16 pages per class measured best
 // (BenchmarkWebhookThroughput: 1 page ~1,330/s, 4 ~1,340/s, 16 ~1,600/s,
 // 32 no better).
 var pinAllocatorPages = sync.OnceFunc(func() {
