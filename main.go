@@ -12,11 +12,14 @@ import (
 	"github.com/pocketbase/pocketbase/tools/osutils"
 
 	"github.com/vipbase/vipbase/hooks"
+	"github.com/vipbase/vipbase/internal/pbsqlite"
 	_ "github.com/vipbase/vipbase/pb_migrations"
 )
 
 func main() {
-	app := pocketbase.NewWithConfig(pocketbase.Config{DBConnect: hooks.DurableDBConnect})
+	app := pocketbase.NewWithConfig(pocketbase.Config{
+		DBConnect: pbsqlite.Connect(pbsqlite.Options{PinAllocatorPages: true}),
+	})
 
 	var sandbox bool
 	app.RootCmd.PersistentFlags().BoolVar(&sandbox, "sandbox", false,

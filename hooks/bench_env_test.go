@@ -40,6 +40,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/vipbase/vipbase/hooks"
+	"github.com/vipbase/vipbase/internal/pbsqlite"
 	"github.com/vipbase/vipbase/vipreseller/sandbox"
 )
 
@@ -65,7 +66,7 @@ func connectMainDB(synchronous string) core.DBConnectFunc {
 }
 
 // newBenchEnv is newEnv for benchmarks: same sandbox and config defaults,
-// but a hand-built BaseApp (with production's DurableDBConnect unless
+// but a hand-built BaseApp (with production's pbsqlite.Connect unless
 // another connect is given) instead of a
 // tests.TestApp, a provider balance that never runs out, and PocketBase's
 // rate limiter (enabled by a migration) switched off.
@@ -73,7 +74,7 @@ func newBenchEnv(b *testing.B, connect core.DBConnectFunc, opts ...envOption) *e
 	b.Helper()
 	cfg, sb, url := withProvider(b, sandbox.Config{Seed: 1, ProcessingAfter: -1, CompleteAfter: -1, Balance: 1 << 50}, opts)
 	if connect == nil {
-		connect = hooks.DurableDBConnect // measure what ships (synchronous=FULL)
+		connect = pbsqlite.Connect(pbsqlite.Options{PinAllocatorPages: true}) // what main.go ships
 	}
 	dir, err := tests.TempDirClone(templateDir)
 	require.NoError(b, err)

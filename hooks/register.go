@@ -13,6 +13,8 @@ import (
 	"github.com/pocketbase/pocketbase"
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/vipbase/vipbase/internal/pbsqlite"
+
 	"github.com/vipbase/vipbase/vipreseller"
 	"github.com/vipbase/vipbase/vipreseller/sandbox"
 )
@@ -36,14 +38,14 @@ type Service struct {
 	inflight sync.WaitGroup // background dispatches, waited for on terminate
 	polling  sync.Mutex     // one PollOrders at a time
 	nick     nicknameCache
-	writes   groupCommit // callback writes share transactions under load
+	writes   *pbsqlite.GroupCommit // callback writes share transactions under load
 }
 
 // Register wires vipbase onto app: routes, hooks, crons and (for the real
 // binary) the `vip` command. It never falls back to the sandbox on its own:
 // only cfg.Sandbox starts it.
 func Register(app core.App, cfg Config) (*Service, error) {
-	s := &Service{app: app, cfg: cfg, writes: groupCommit{app: app}}
+	s := &Service{app: app, cfg: cfg, writes: pbsqlite.NewGroupCommit(app)}
 	s.stop, s.stopNow = context.WithCancel(context.Background())
 	if cfg.Sandbox {
 		if err := s.startSandbox(); err != nil {
@@ -77,7 +79,7 @@ func Register(app core.App, cfg Config) (*Service, error) {
 		s.shutdown.Do(func() {
 			s.stopNow()
 			s.inflight.Wait()
-			s.writes.wait()
+			s.writes.Wait()
 			s.polling.Lock()
 			s.syncs.catalog.Lock()
 			s.syncs.stock.Lock()

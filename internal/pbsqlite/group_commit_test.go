@@ -1,7 +1,7 @@
-package hooks
+package pbsqlite
 
-// Internal tests of the shared-transaction writer. They need unexported
-// pieces, so they live in package hooks with a bare test app of their own.
+// Internal tests of the shared-transaction writer. They look at its queue,
+// so they live in package pbsqlite with a bare test app of their own.
 
 import (
 	"errors"
@@ -39,7 +39,7 @@ func countGC(t *testing.T, app core.App, where string) int {
 }
 
 // queued waits until n writes wait behind the running batch.
-func (g *groupCommit) queuedAtLeast(t *testing.T, n int) {
+func (g *GroupCommit) queuedAtLeast(t *testing.T, n int) {
 	t.Helper()
 	require.Eventually(t, func() bool {
 		g.mu.Lock()
@@ -50,7 +50,7 @@ func (g *groupCommit) queuedAtLeast(t *testing.T, n int) {
 
 // holdFirst starts a write that keeps the writer busy until release is
 // closed, so the writes started after it queue up into one batch.
-func holdFirst(t *testing.T, g *groupCommit) (release func(), done <-chan error) {
+func holdFirst(t *testing.T, g *GroupCommit) (release func(), done <-chan error) {
 	t.Helper()
 	gate, started, ch := make(chan struct{}), make(chan struct{}), make(chan error, 1)
 	go func() {
@@ -66,7 +66,7 @@ func holdFirst(t *testing.T, g *groupCommit) (release func(), done <-chan error)
 
 // queueInserts starts n writes that each insert one row and count the
 // transaction they ran in; it returns once all of them wait in the queue.
-func queueInserts(t *testing.T, g *groupCommit, n int) (txs map[*core.TxAppInfo]int, errs chan error) {
+func queueInserts(t *testing.T, g *GroupCommit, n int) (txs map[*core.TxAppInfo]int, errs chan error) {
 	t.Helper()
 	var mu sync.Mutex
 	txs, errs = map[*core.TxAppInfo]int{}, make(chan error, n)
@@ -86,7 +86,7 @@ func queueInserts(t *testing.T, g *groupCommit, n int) (txs map[*core.TxAppInfo]
 
 func TestGroupCommitBatchesQueuedWrites(t *testing.T) {
 	app := newGroupCommitApp(t)
-	g := &groupCommit{app: app}
+	g := NewGroupCommit(app)
 	release, firstDone := holdFirst(t, g)
 
 	const n = 40
@@ -106,10 +106,10 @@ func TestGroupCommitBatchesQueuedWrites(t *testing.T) {
 
 func TestGroupCommitSplitsBatchesAtTheLimit(t *testing.T) {
 	app := newGroupCommitApp(t)
-	g := &groupCommit{app: app}
+	g := NewGroupCommit(app)
 	release, firstDone := holdFirst(t, g)
 
-	n := groupCommitMax + 10
+	n := MaxGroupedWrites + 10
 	txs, errs := queueInserts(t, g, n)
 	release()
 	require.NoError(t, <-firstDone)
@@ -121,14 +121,14 @@ func TestGroupCommitSplitsBatchesAtTheLimit(t *testing.T) {
 	for _, c := range txs {
 		sizes = append(sizes, c)
 	}
-	require.ElementsMatch(t, []int{groupCommitMax, 10}, sizes)
+	require.ElementsMatch(t, []int{MaxGroupedWrites, 10}, sizes)
 }
 
 // A failing or panicking write gets its own error; the writes batched
 // with it commit once, and nothing of the bad write remains.
 func TestGroupCommitIsolatesAFailingWrite(t *testing.T) {
 	app := newGroupCommitApp(t)
-	g := &groupCommit{app: app}
+	g := NewGroupCommit(app)
 	release, firstDone := holdFirst(t, g)
 
 	boom := errors.New("boom")
@@ -185,7 +185,7 @@ func TestGroupCommitIsolatesAFailingWrite(t *testing.T) {
 // commit fails or panics; the drainer survives and serves the next write.
 func TestGroupCommitNeverRerunsACommittedBatch(t *testing.T) {
 	app := newGroupCommitApp(t)
-	g := &groupCommit{app: app}
+	g := NewGroupCommit(app)
 	release, firstDone := holdFirst(t, g)
 
 	const n = 8
@@ -226,7 +226,7 @@ func TestGroupCommitNeverRerunsACommittedBatch(t *testing.T) {
 	}))
 	require.NoError(t, g.Do(func(tx core.App) error { return insertGC(tx, "after", 0) }))
 	require.Equal(t, n+3, countGC(t, app, "1=1"))
-	g.wait()
+	g.Wait()
 }
 
 // Writes of one batch run in order and see each other: the second of two
@@ -234,7 +234,7 @@ func TestGroupCommitNeverRerunsACommittedBatch(t *testing.T) {
 // a callback that arrives twice at once.
 func TestGroupCommitWritesSeeEarlierWritesOfTheirBatch(t *testing.T) {
 	app := newGroupCommitApp(t)
-	g := &groupCommit{app: app}
+	g := NewGroupCommit(app)
 	require.NoError(t, insertGC(app, "row", 0))
 	release, firstDone := holdFirst(t, g)
 

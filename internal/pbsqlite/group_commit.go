@@ -1,4 +1,4 @@
-package hooks
+package pbsqlite
 
 import (
 	"fmt"
@@ -7,8 +7,8 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 )
 
-// groupCommitMax is the most writes one shared transaction carries.
-const groupCommitMax = 64
+// MaxGroupedWrites is the most writes one shared transaction carries.
+const MaxGroupedWrites = 64
 
 // groupCommit runs small independent writes from many goroutines in shared
 // transactions: while one transaction holds SQLite's single writer, the
@@ -24,7 +24,7 @@ const groupCommitMax = 64
 // bad write never takes the others down with it. A batch that committed is
 // never run again: an after-commit hook that fails or panics is logged, and
 // its writes are reported done, as they are.
-type groupCommit struct {
+type GroupCommit struct {
 	app     core.App
 	mu      sync.Mutex
 	queue   []*groupWrite
@@ -37,9 +37,12 @@ type groupWrite struct {
 	done chan error
 }
 
+// NewGroupCommit returns a GroupCommit that runs its transactions on app.
+func NewGroupCommit(app core.App) *GroupCommit { return &GroupCommit{app: app} }
+
 // Do runs fn in a transaction, possibly shared with concurrent writes, and
 // returns fn's error once its transaction has ended (committed when nil).
-func (g *groupCommit) Do(fn func(tx core.App) error) error {
+func (g *GroupCommit) Do(fn func(tx core.App) error) error {
 	w := &groupWrite{fn: fn, done: make(chan error, 1)}
 	g.mu.Lock()
 	g.queue = append(g.queue, w)
@@ -52,16 +55,17 @@ func (g *groupCommit) Do(fn func(tx core.App) error) error {
 	return <-w.done
 }
 
-// wait returns once no batch is running (shutdown: before the database closes).
-func (g *groupCommit) wait() { g.drains.Wait() }
+// Wait returns once no batch is running (shutdown: call it before the
+// database closes, after the last Do has been started).
+func (g *GroupCommit) Wait() { g.drains.Wait() }
 
 // drain commits batches until the queue is empty, then ends; the next Do
 // starts a new drainer.
-func (g *groupCommit) drain() {
+func (g *GroupCommit) drain() {
 	defer g.drains.Done()
 	for {
 		g.mu.Lock()
-		n := min(len(g.queue), groupCommitMax)
+		n := min(len(g.queue), MaxGroupedWrites)
 		if n == 0 {
 			g.running = false
 			g.mu.Unlock()
@@ -74,7 +78,7 @@ func (g *groupCommit) drain() {
 	}
 }
 
-func (g *groupCommit) commit(batch []*groupWrite) {
+func (g *GroupCommit) commit(batch []*groupWrite) {
 	if len(batch) > 1 {
 		// On a rollback, find the bad write by running each alone (below).
 		committed, _ := g.runTx(func(tx core.App) error {
@@ -106,7 +110,7 @@ func (g *groupCommit) commit(batch []*groupWrite) {
 // request goroutine, and nothing else would recover it. An error or panic
 // after the commit is logged; the caller must not run a committed write
 // again.
-func (g *groupCommit) runTx(fn func(tx core.App) error) (committed bool, err error) {
+func (g *GroupCommit) runTx(fn func(tx core.App) error) (committed bool, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("panic in a grouped write: %v", p)

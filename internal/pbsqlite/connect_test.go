@@ -1,4 +1,4 @@
-package hooks
+package pbsqlite
 
 import (
 	"fmt"
@@ -13,8 +13,8 @@ import (
 // The shipped connection: data.db with synchronous=FULL, the log database
 // with PocketBase's default, and SQLite working normally on top of the
 // pinned allocator pages (many statements prepared and finalized).
-func TestDurableDBConnect(t *testing.T) {
-	app := core.NewBaseApp(core.BaseAppConfig{DataDir: t.TempDir(), DBConnect: DurableDBConnect})
+func TestConnect(t *testing.T) {
+	app := core.NewBaseApp(core.BaseAppConfig{DataDir: t.TempDir(), DBConnect: Connect(Options{PinAllocatorPages: true})})
 	require.NoError(t, app.Bootstrap())
 	t.Cleanup(func() { _ = app.ResetBootstrapState() })
 
