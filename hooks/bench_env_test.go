@@ -40,6 +40,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/vipbase/vipbase/hooks"
+	"github.com/vipbase/vipbase/hooks/wallet"
 	"github.com/vipbase/vipbase/internal/pbsqlite"
 	"github.com/vipbase/vipbase/vipreseller/sandbox"
 )
@@ -153,7 +154,7 @@ func (e *env) addShoppers(b *testing.B, n int) []shopper {
 		require.NoError(b, e.app.Save(u))
 		tok, err := u.NewAuthToken()
 		require.NoError(b, err)
-		require.NoError(b, e.svc.Deposit(u.Id, shopperDeposit, "bench deposit"))
+		require.NoError(b, wallet.AddDeposit(e.app, u.Id, shopperDeposit, "bench deposit"))
 		out[i] = shopper{id: u.Id, token: tok}
 	}
 	return out

@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/vipbase/vipbase/hooks"
+	"github.com/vipbase/vipbase/hooks/wallet"
 )
 
 // handler builds the app's real router once per env, for tests that send
@@ -73,7 +74,7 @@ func (e *env) do(method, url, token string, body any, headers ...string) respons
 
 func (e *env) deposit(email string, amount int64) {
 	e.t.Helper()
-	require.NoError(e.t, e.svc.Deposit(userIDs[email], amount, "test deposit"))
+	require.NoError(e.t, wallet.AddDeposit(e.app, userIDs[email], amount, "test deposit"))
 }
 
 func (e *env) balance(email string) int64 {

@@ -15,6 +15,8 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
+
+	"github.com/vipbase/vipbase/hooks/wallet"
 )
 
 // Order statuses (design §4).
@@ -125,8 +127,8 @@ func (s *Service) CreateOrder(ctx context.Context, in OrderInput) (order *core.R
 		if err != nil {
 			return err
 		}
-		if _, err := applyLedger(tx, in.UserID, LedgerPurchase, -price, o.Id, "Pembelian "+o.GetString("number")); err != nil {
-			if errors.Is(err, ErrInsufficientBalance) {
+		if _, err := wallet.Apply(tx, wallet.Entry{User: in.UserID, Type: wallet.Purchase, Amount: -price, Order: o.Id, Note: "Pembelian " + o.GetString("number")}); err != nil {
+			if errors.Is(err, wallet.ErrInsufficientBalance) {
 				return newOrderError(http.StatusPaymentRequired, MsgInsufficientBalance)
 			}
 			return err

@@ -9,6 +9,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 
+	"github.com/vipbase/vipbase/hooks/wallet"
 	"github.com/vipbase/vipbase/vipreseller"
 )
 
@@ -140,7 +141,7 @@ func refundFor(tx core.App, o *core.Record, status string) error {
 	if amount <= 0 {
 		return nil
 	}
-	if _, err := applyLedger(tx, o.GetString("user"), LedgerRefund, amount, o.Id, "Pengembalian dana "+o.GetString("number")); err != nil {
+	if _, err := wallet.Apply(tx, wallet.Entry{User: o.GetString("user"), Type: wallet.Refund, Amount: amount, Order: o.Id, Note: "Pengembalian dana " + o.GetString("number")}); err != nil {
 		return fmt.Errorf("refund: %w", err)
 	}
 	o.Set("refunded", amount)

@@ -13,8 +13,8 @@ import (
 	"github.com/pocketbase/pocketbase"
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/vipbase/vipbase/hooks/wallet"
 	"github.com/vipbase/vipbase/internal/pbsqlite"
-
 	"github.com/vipbase/vipbase/vipreseller"
 	"github.com/vipbase/vipbase/vipreseller/sandbox"
 )
@@ -91,7 +91,7 @@ func Register(app core.App, cfg Config) (*Service, error) {
 		return e.Next()
 	})
 
-	s.registerWalletGuards()
+	wallet.Guards(s.app)
 	s.registerOrderHooks()
 	s.registerCatalogRoutes()
 	s.registerOrderRoutes()

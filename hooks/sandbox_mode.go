@@ -9,6 +9,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/vipbase/vipbase/hooks/wallet"
 	"github.com/vipbase/vipbase/vipreseller/sandbox"
 )
 
@@ -98,7 +99,7 @@ func (s *Service) ensureDemoUser() error {
 		if err := tx.Save(u); err != nil {
 			return err
 		}
-		if _, err := applyLedger(tx, u.Id, LedgerDeposit, DemoDeposit, "", "Saldo demo"); err != nil {
+		if _, err := wallet.Apply(tx, wallet.Entry{User: u.Id, Type: wallet.Deposit, Amount: DemoDeposit, Note: "Saldo demo"}); err != nil {
 			return err
 		}
 		fmt.Fprintf(os.Stderr, "Demo shopper created: %s / %s with Rp %s\n", DemoEmail, DemoPassword, Rupiah(DemoDeposit))

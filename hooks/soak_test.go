@@ -30,6 +30,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/vipbase/vipbase/hooks"
+	"github.com/vipbase/vipbase/hooks/wallet"
 	"github.com/vipbase/vipbase/vipreseller"
 	"github.com/vipbase/vipbase/vipreseller/sandbox"
 )
@@ -496,7 +497,7 @@ func (w *soakWorld) createUsers() {
 		if poor {
 			credit = soakPoorCredit
 		}
-		require.NoError(w.t, w.cur.svc.Deposit(u.Id, credit, "soak deposit"))
+		require.NoError(w.t, wallet.AddDeposit(w.cur.app, u.Id, credit, "soak deposit"))
 		w.users = append(w.users, soakUser{id: u.Id, token: tok, poor: poor})
 	}
 }
@@ -1119,9 +1120,9 @@ func (w *soakWorld) check(intents []*soakIntent) {
 			running[l.User] = l.After
 		}
 		switch l.Type {
-		case hooks.LedgerPurchase:
+		case wallet.Purchase:
 			purchases[l.Order] = append(purchases[l.Order], l.Amount)
-		case hooks.LedgerRefund:
+		case wallet.Refund:
 			refunds[l.Order] = append(refunds[l.Order], l.Amount)
 		}
 	}
