@@ -2,11 +2,7 @@ package hooks
 
 import (
 	"context"
-	"crypto/md5"
-	"crypto/subtle"
 	"database/sql"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -18,6 +14,8 @@ import (
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
+
+	"github.com/vipbase/vipbase/vipreseller"
 )
 
 // WebhookPath is where VIP-Reseller sends callbacks.
@@ -37,46 +35,6 @@ const (
 	OutcomeDeferred     = "deferred"
 	OutcomeError        = "error"
 )
-
-// Sentinel results of verifying a callback, before its content is read.
-var (
-	errWebhookNoSecret = errors.New("callbacks are rejected: VIP-Reseller credentials are not configured")
-	errWebhookNoSig    = errors.New("missing X-Client-Signature")
-	errWebhookBadSig   = errors.New("invalid X-Client-Signature")
-)
-
-// verifySignature is the whole callback authentication: the header must
-// equal md5(API_ID + API_KEY) exactly (constant-time), and without
-// credentials nothing verifies (fail closed).
-func verifySignature(apiID, apiKey, header string) error {
-	if apiID == "" || apiKey == "" {
-		return errWebhookNoSecret
-	}
-	if header == "" {
-		return errWebhookNoSig
-	}
-	if subtle.ConstantTimeCompare([]byte(header), []byte(providerSign(apiID, apiKey))) != 1 {
-		return errWebhookBadSig
-	}
-	return nil
-}
-
-// providerSign is md5(API_ID + API_KEY) in lowercase hex: the provider's
-// request sign and the X-Client-Signature of its callbacks alike.
-func providerSign(apiID, apiKey string) string {
-	sum := md5.Sum([]byte(apiID + apiKey))
-	return hex.EncodeToString(sum[:])
-}
-
-// callbackItem is one transaction update from a callback, in any of the
-// shapes the provider (or the original integration) sends.
-type callbackItem struct {
-	TrxID  string
-	Status string
-	Note   string
-	Target string // the provider's "data": phone, player ID, link
-	Raw    json.RawMessage
-}
 
 func (s *Service) registerWebhook() {
 	s.app.OnServe().BindFunc(func(se *core.ServeEvent) error {
@@ -109,7 +67,7 @@ func (s *Service) handleWebhook(e *core.RequestEvent) error {
 		s.logWebhook(logBase)
 		return e.ForbiddenError("Callback source not allowed.", nil)
 	}
-	if err := verifySignature(s.cfg.APIID, s.cfg.APIKey, e.Request.Header.Get("X-Client-Signature")); err != nil {
+	if err := vipreseller.VerifyCallback(s.cfg.APIID, s.cfg.APIKey, e.Request.Header.Get(vipreseller.CallbackSignatureHeader)); err != nil {
 		logBase.outcome, logBase.err = OutcomeRejected, err.Error()
 		s.logWebhook(logBase)
 		return e.UnauthorizedError("Invalid callback signature.", nil)
@@ -117,7 +75,7 @@ func (s *Service) handleWebhook(e *core.RequestEvent) error {
 	logBase.signatureValid = true
 	logBase.payload = s.redactPayload(body, e.Request.Header.Get("Content-Type"))
 
-	items, err := parseCallback(body, e.Request.Header.Get("Content-Type"))
+	items, err := vipreseller.ParseCallback(body, e.Request.Header.Get("Content-Type"))
 	if err != nil {
 		logBase.outcome, logBase.err = OutcomeInvalid, err.Error()
 		s.logWebhook(logBase)
@@ -131,7 +89,7 @@ func (s *Service) handleWebhook(e *core.RequestEvent) error {
 
 // handleCallbackItem applies one transaction update and logs its outcome,
 // in the same transaction when it changes the order.
-func (s *Service) handleCallbackItem(ctx context.Context, log webhookLog, it callbackItem) {
+func (s *Service) handleCallbackItem(ctx context.Context, log webhookLog, it vipreseller.CallbackItem) {
 	log.trxID, log.status = it.TrxID, it.Status
 	if it.TrxID == "" || orderStatusFor(it.Status) == "" {
 		log.outcome, log.err = OutcomeInvalid, "a callback needs a trxid and a known status"
@@ -236,7 +194,7 @@ func (s *Service) logWebhook(l webhookLog) {
 // for the same target was failed by reconciliation ("no record"), the
 // provider may have executed it after all — a person must look, because the
 // shopper was refunded for something that may be delivered.
-func (s *Service) flagReconcileMistake(it callbackItem) {
+func (s *Service) flagReconcileMistake(it vipreseller.CallbackItem) {
 	if it.Target == "" || orderStatusFor(it.Status) == OrderFailed {
 		return
 	}

@@ -9,6 +9,8 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
+
+	"github.com/vipbase/vipbase/vipreseller"
 )
 
 // webhookLog is one webhook_logs row.
@@ -81,7 +83,7 @@ func (s *Service) signature() string {
 	if s.cfg.APIID == "" || s.cfg.APIKey == "" {
 		return ""
 	}
-	return providerSign(s.cfg.APIID, s.cfg.APIKey)
+	return vipreseller.Sign(s.cfg.APIID, s.cfg.APIKey)
 }
 
 // handleWebhookHealth: GET /api/webhooks/vip-reseller.

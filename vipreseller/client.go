@@ -2,8 +2,6 @@ package vipreseller
 
 import (
 	"context"
-	"crypto/md5"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -150,8 +148,7 @@ func New(apiID, apiKey string, opts ...Option) *Client {
 		c.maxBackoff = c.minBackoff
 	}
 	// The sign is constant per account, so it is computed once.
-	sum := md5.Sum([]byte(c.apiID + c.apiKey))
-	c.sign = hex.EncodeToString(sum[:])
+	c.sign = Sign(c.apiID, c.apiKey)
 	c.redact = newRedactor(c.apiKey, c.sign, c.apiID)
 
 	hc := &http.Client{}
