@@ -19,36 +19,6 @@ import (
 	"github.com/vipbase/vipbase/hooks/wallet"
 )
 
-// Order statuses (design §4).
-const (
-	OrderPending    = "pending"
-	OrderProcessing = "processing"
-	OrderSuccess    = "success"
-	OrderFailed     = "failed"
-	OrderPartial    = "partial"
-)
-
-// Dispatch states (orders.dispatch, hidden): where the provider send stands.
-const (
-	dispatchQueued   = "queued"   // committed, never sent: safe to send
-	dispatchSending  = "sending"  // a send may have started: never send again
-	dispatchSent     = "sent"     // the provider accepted it (has a trxid)
-	dispatchUnknown  = "unknown"  // the send's outcome is unknown: reconcile
-	dispatchRetry    = "retry"    // refused before execution (balance/throttle): send again later
-	dispatchRejected = "rejected" // refused for good: failed + refunded
-)
-
-// Order event sources.
-const (
-	SourceAPI       = "api"
-	SourceHook      = "hook"
-	SourceDispatch  = "dispatch"
-	SourceWebhook   = "webhook"
-	SourcePoll      = "poll"
-	SourceReconcile = "reconcile"
-	SourceAdmin     = "admin"
-)
-
 // OrderInput is what a shopper asks for, from a custom route or an SDK create.
 type OrderInput struct {
 	UserID         string
@@ -241,19 +211,4 @@ func newOrderNumber(category string) string {
 		b[i] = numberAlphabet[int(b[i])%len(numberAlphabet)]
 	}
 	return fmt.Sprintf("%s-%d-%s", numberPrefix[category], time.Now().Unix(), b)
-}
-
-// addOrderEvent appends to the order's audit trail in the caller's transaction.
-func (s *Service) addOrderEvent(tx core.App, orderID, from, to, source, note string) error {
-	col, err := tx.FindCachedCollectionByNameOrId("order_events")
-	if err != nil {
-		return err
-	}
-	ev := core.NewRecord(col)
-	ev.Set("order", orderID)
-	ev.Set("from", from)
-	ev.Set("to", to)
-	ev.Set("source", source)
-	ev.Set("note", truncate(note, 2000))
-	return s.writeRecord(tx, ev)
 }

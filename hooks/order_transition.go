@@ -3,7 +3,6 @@ package hooks
 import (
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -11,13 +10,6 @@ import (
 
 	"github.com/vipbase/vipbase/hooks/wallet"
 	"github.com/vipbase/vipbase/vipreseller"
-)
-
-// Outcomes of applying news about an order (also webhook_logs.outcome).
-const (
-	OutcomeApplied   = "applied"
-	OutcomeDuplicate = "duplicate"
-	OutcomeStale     = "stale"
 )
 
 // providerNews is what the provider says about one transaction.
@@ -32,26 +24,6 @@ type providerNews struct {
 func newsFrom(t vipreseller.Transaction) providerNews {
 	return providerNews{Status: strings.ToLower(strings.TrimSpace(t.Status)), Note: t.Note,
 		Remain: t.Remain, Count: t.Count, HasRemain: t.Remain != 0 || t.Count != 0}
-}
-
-// orderStatusFor maps a provider status to ours; "" = unknown (keep polling).
-func orderStatusFor(providerStatus string) string {
-	switch providerStatus {
-	case vipreseller.StatusWaiting, vipreseller.StatusProcessing, "pending":
-		return OrderProcessing
-	case vipreseller.StatusSuccess:
-		return OrderSuccess
-	case vipreseller.StatusError, "failed", "gagal":
-		return OrderFailed
-	case vipreseller.StatusPartial:
-		return OrderPartial
-	}
-	return ""
-}
-
-// IsTerminal reports whether nothing but a superuser may move an order on.
-func IsTerminal(status string) bool {
-	return status == OrderSuccess || status == OrderFailed || status == OrderPartial
 }
 
 // applyNews moves an order forward by the provider's word, in the caller's
@@ -165,26 +137,4 @@ func (s *Service) failOrder(tx core.App, o *core.Record, reason, source string) 
 	}
 	o.Set("dispatch", dispatchRejected)
 	return s.applyNews(tx, o, providerNews{Status: vipreseller.StatusError, Note: reason}, source)
-}
-
-// pollSchedule is the per-order backoff between status checks of a
-// processing order: 1, 2, 5, 15, 60 minutes, then hourly.
-var pollSchedule = []time.Duration{time.Minute, 2 * time.Minute, 5 * time.Minute, 15 * time.Minute, time.Hour}
-
-func pollDelay(attempt int) time.Duration {
-	if attempt < len(pollSchedule) {
-		return pollSchedule[attempt]
-	}
-	return time.Hour
-}
-
-// updateOrder runs fn on a freshly read order inside one transaction.
-func (s *Service) updateOrder(orderID string, fn func(tx core.App, o *core.Record) error) error {
-	return s.app.RunInTransaction(func(tx core.App) error {
-		o, err := tx.FindRecordById("orders", orderID)
-		if err != nil {
-			return err
-		}
-		return fn(tx, o)
-	})
 }

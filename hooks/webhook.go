@@ -123,7 +123,7 @@ func (s *Service) handleCallbackItem(ctx context.Context, log webhookLog, it vip
 		cancel()
 		if err != nil {
 			log.outcome, log.err = OutcomeDeferred, "status lookup failed; the poller will finish: "+err.Error()
-			err = s.updateOrderGrouped(o.ID, func(tx core.App, o *core.Record) error {
+			err = s.updateOrder(o.ID, func(tx core.App, o *core.Record) error {
 				if o.GetString("status") == OrderProcessing {
 					o.Set("next_attempt_at", types.NowDateTime()) // poll it at the next tick
 					if err := s.writeRecord(tx, o); err != nil {
@@ -139,7 +139,7 @@ func (s *Service) handleCallbackItem(ctx context.Context, log webhookLog, it vip
 		}
 		news = newsFrom(trx)
 	}
-	err = s.updateOrderGrouped(o.ID, func(tx core.App, o *core.Record) error {
+	err = s.updateOrder(o.ID, func(tx core.App, o *core.Record) error {
 		outcome, err := s.applyNews(tx, o, news, SourceWebhook)
 		if err != nil {
 			return err
@@ -172,19 +172,6 @@ func findOrderByTrx(app core.App, trxid string) (orderRef, error) {
 	return o, err
 }
 
-// updateOrderGrouped is updateOrder through the shared-transaction writer:
-// fn runs on the order as read inside the transaction, after any earlier
-// write of the same batch (the writer's own connection keeps a warm cache).
-func (s *Service) updateOrderGrouped(orderID string, fn func(tx core.App, o *core.Record) error) error {
-	return s.writes.Do(func(tx core.App) error {
-		o, err := tx.FindRecordById("orders", orderID)
-		if err != nil {
-			return err
-		}
-		return fn(tx, o)
-	})
-}
-
 // logWebhook stores a log row that comes with no order change.
 func (s *Service) logWebhook(l webhookLog) {
 	_ = s.writes.Do(func(tx core.App) error { return s.saveWebhookLog(tx, l) })
@@ -212,6 +199,6 @@ func (s *Service) flagReconcileMistake(it vipreseller.CallbackItem) {
 			continue
 		}
 		s.app.Logger().Warn("order needs a person: provider reported a transaction after reconciliation failed it",
-			"order", o.GetString("number"), "trxid", it.TrxID)
+			"order", o.Id, "number", o.GetString("number"), "trxid", it.TrxID)
 	}
 }
