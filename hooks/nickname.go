@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/pocketbase/dbx"
+	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/vipbase/vipbase/vipreseller"
@@ -67,29 +68,28 @@ func (s *Service) registerNicknameRoute() {
 func (s *Service) handleNickname(e *core.RequestEvent) error {
 	q := e.Request.URL.Query()
 	game, userID, zone := strings.TrimSpace(q.Get("game")), strings.TrimSpace(q.Get("userId")), strings.TrimSpace(q.Get("zoneId"))
-	fields := fieldErrors{}
+	fields := validation.Errors{}
 	if game == "" {
-		fields["game"] = "Choose a game."
+		fields["game"] = errGameRequired
 	}
 	if !reGameID.MatchString(userID) {
-		fields["userId"] = msgTargetGame
+		fields["userId"] = errTargetGame
 	}
 	if zone != "" && !reGameID.MatchString(zone) {
-		fields["zoneId"] = msgZoneInvalid
+		fields["zoneId"] = errZoneInvalid
 	}
 	if len(fields) > 0 {
-		return (&orderError{status: http.StatusBadRequest, message: MsgValidationFailed, fields: fields}).apiError(nil)
+		return fieldsError(fields)
 	}
 	code, needsZone := s.nicknameCode(game)
 	if code == "" {
-		return e.BadRequestError("This game has no nickname check.", nil)
+		return apiError(http.StatusBadRequest, CodeNoNicknameCheck, "This game has no nickname check.", nil)
 	}
 	if needsZone && zone == "" {
-		return (&orderError{status: http.StatusBadRequest, message: MsgValidationFailed,
-			fields: fieldErrors{"zoneId": msgZoneRequired}}).apiError(nil)
+		return fieldsError(validation.Errors{"zoneId": errZoneRequired})
 	}
 	if s.client == nil {
-		return unavailable(e)
+		return unavailable()
 	}
 	key := code + "\x1f" + userID + "\x1f" + zone
 	if c, hit := s.nick.get(key); hit {
@@ -102,7 +102,7 @@ func (s *Service) handleNickname(e *core.RequestEvent) error {
 		s.nick.put(key, "", nicknameMissTTL)
 		return nicknameAnswer(e, "")
 	case err != nil:
-		return e.Error(http.StatusBadGateway, "The nickname check is not available right now; try again.", err)
+		return apiError(http.StatusBadGateway, CodeProviderUnavailable, "The nickname check is not available right now; try again.", err)
 	}
 	s.nick.put(key, n.Name, nicknameTTL)
 	return nicknameAnswer(e, n.Name)
@@ -110,7 +110,7 @@ func (s *Service) handleNickname(e *core.RequestEvent) error {
 
 func nicknameAnswer(e *core.RequestEvent, name string) error {
 	if name == "" {
-		return e.NotFoundError("Player not found. Check the ID (and zone).", nil)
+		return apiError(http.StatusNotFound, CodePlayerNotFound, "Player not found. Check the ID (and zone).", nil)
 	}
 	return ok(e, map[string]any{"nickname": name})
 }

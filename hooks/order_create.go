@@ -7,12 +7,12 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"net/http"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/pocketbase/dbx"
+	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 
@@ -41,7 +41,7 @@ var numberPrefix = map[string]string{CategoryGame: "ORD", CategoryPrepaid: "PRE"
 // idempotency key returned an earlier order (nothing new was charged).
 func (s *Service) CreateOrder(ctx context.Context, in OrderInput) (order *core.Record, replayed bool, err error) {
 	if s.client == nil {
-		return nil, false, newOrderError(http.StatusServiceUnavailable, MsgNotConfigured)
+		return nil, false, errOrderNotConfigured
 	}
 	in.IdempotencyKey = strings.TrimSpace(in.IdempotencyKey)
 	hash := in.requestHash()
@@ -74,14 +74,14 @@ func (s *Service) CreateOrder(ctx context.Context, in OrderInput) (order *core.R
 		// ones committed now, not the ones seen before the transaction.
 		p, err := tx.FindRecordById("products", product.Id)
 		if err != nil || !p.GetBool("active") {
-			return newOrderError(http.StatusNotFound, MsgProductNotFound)
+			return errProductNotFound
 		}
 		price, cost := orderAmounts(p, in.Quantity)
 		if price <= 0 {
-			return newOrderError(http.StatusNotFound, MsgProductNotFound)
+			return errProductNotFound
 		}
 		if in.Amount != nil && *in.Amount != price {
-			return newOrderError(http.StatusConflict, MsgPriceChanged)
+			return errPriceChanged
 		}
 		if p.GetBool("track_stock") {
 			res, err := tx.DB().NewQuery("UPDATE products SET stock = stock - 1 WHERE id = {:id} AND stock > 0").
@@ -90,7 +90,7 @@ func (s *Service) CreateOrder(ctx context.Context, in OrderInput) (order *core.R
 				return err
 			}
 			if n, _ := res.RowsAffected(); n == 0 {
-				return newOrderError(http.StatusConflict, MsgOutOfStock)
+				return errOutOfStock
 			}
 		}
 		o, err := s.newOrderRecord(tx, in, p, price, cost, hash)
@@ -99,7 +99,7 @@ func (s *Service) CreateOrder(ctx context.Context, in OrderInput) (order *core.R
 		}
 		if _, err := wallet.Apply(tx, wallet.Entry{User: in.UserID, Type: wallet.Purchase, Amount: -price, Order: o.Id, Note: "Pembelian " + o.GetString("number")}); err != nil {
 			if errors.Is(err, wallet.ErrInsufficientBalance) {
-				return newOrderError(http.StatusPaymentRequired, MsgInsufficientBalance)
+				return errInsufficientBalance
 			}
 			return err
 		}
@@ -167,11 +167,10 @@ func (s *Service) findActiveProduct(in OrderInput) (*core.Record, error) {
 		p, err = s.app.FindFirstRecordByFilter("products", "category = {:c} && code = {:k}",
 			dbx.Params{"c": in.Category, "k": strings.TrimSpace(in.Service)})
 	default:
-		return nil, &orderError{status: http.StatusBadRequest, message: MsgValidationFailed,
-			fields: fieldErrors{"service": msgServiceRequired}}
+		return nil, invalidOrder(validation.Errors{"service": errProductRequired})
 	}
 	if err != nil || !p.GetBool("active") || (in.Category != "" && p.GetString("category") != in.Category) {
-		return nil, newOrderError(http.StatusNotFound, MsgProductNotFound)
+		return nil, errProductNotFound
 	}
 	return p, nil
 }
@@ -184,7 +183,7 @@ func (s *Service) findIdempotent(app core.App, userID, key, hash string) (*core.
 		return nil, nil
 	}
 	if o.GetString("request_hash") != hash {
-		return nil, newOrderError(http.StatusConflict, MsgIdempotencyMismatch)
+		return nil, errIdempotencyMismatch
 	}
 	return o, nil
 }

@@ -97,40 +97,40 @@ func TestOrderValidationWritesNothing(t *testing.T) {
 	inactive.Set("active", false)
 	require.NoError(t, e.app.Save(inactive))
 
+	// Every refusal names a stable code, and bad input names its field.
 	cases := []struct {
-		name, url string
-		body      map[string]any
-		status    int
-		field     string
-		message   string
+		name, url        string
+		body             map[string]any
+		status           int
+		code             string
+		field, fieldCode string
 	}{
-		{"prepaid short", prepaidURL, map[string]any{"service": "TELKOMSEL_10K", "phoneNumber": "0812"}, 400, "phoneNumber", ""},
-		{"prepaid letters", prepaidURL, map[string]any{"service": "TELKOMSEL_10K", "phoneNumber": "08123abc901"}, 400, "phoneNumber", ""},
-		{"prepaid too long", prepaidURL, map[string]any{"service": "TELKOMSEL_10K", "phoneNumber": "081234567890123456789"}, 400, "phoneNumber", ""},
-		{"phone without 0/62", prepaidURL, map[string]any{"service": "TELKOMSEL_10K", "phoneNumber": "81234567890"}, 400, "phoneNumber", ""},
-		{"game bad id", gameURL, map[string]any{"service": "FF100-S13", "userId": "12 34"}, 400, "userId", ""},
-		{"game empty id", gameURL, map[string]any{"service": "FF100-S13", "userId": ""}, 400, "userId", ""},
-		{"game zone required", gameURL, map[string]any{"service": "ML86-S2", "userId": "123456"}, 400, "zoneId", ""},
-		{"game zone invalid", gameURL, map[string]any{"service": "ML86-S2", "userId": "123456", "zoneId": "12/3"}, 400, "zoneId", ""},
-		{"social empty target", socialURL, map[string]any{"service": "3249", "target": "", "quantity": 1000}, 400, "target", ""},
-		{"social long target", socialURL, map[string]any{"service": "3249", "target": strings.Repeat("a", 501), "quantity": 1000}, 400, "target", ""},
-		{"social under min", socialURL, map[string]any{"service": "3249", "target": "https://tiktok.com/@x", "quantity": 10}, 400, "quantity", ""},
-		{"social over max", socialURL, map[string]any{"service": "3249", "target": "https://tiktok.com/@x", "quantity": 100001}, 400, "quantity", ""},
-		{"no service", prepaidURL, map[string]any{"phoneNumber": "081234567890"}, 400, "service", ""},
-		{"unknown service", prepaidURL, map[string]any{"service": "NOPE", "phoneNumber": "081234567890"}, 404, "", "Product not found."},
-		{"wrong category", gameURL, map[string]any{"service": "TELKOMSEL_10K", "userId": "123456"}, 404, "", "Product not found."},
-		{"inactive product", prepaidURL, map[string]any{"service": "TELKOMSEL_25K", "phoneNumber": "081234567890"}, 404, "", "Product not found."},
-		{"price changed", prepaidURL, map[string]any{"service": "TELKOMSEL_10K", "phoneNumber": "081234567890", "amount": 1}, 409, "", "Price has changed."},
+		{"prepaid short", prepaidURL, map[string]any{"service": "TELKOMSEL_10K", "phoneNumber": "0812"}, 400, "validation_failed", "phoneNumber", "validation_target_digits"},
+		{"prepaid letters", prepaidURL, map[string]any{"service": "TELKOMSEL_10K", "phoneNumber": "08123abc901"}, 400, "validation_failed", "phoneNumber", "validation_target_digits"},
+		{"prepaid too long", prepaidURL, map[string]any{"service": "TELKOMSEL_10K", "phoneNumber": "081234567890123456789"}, 400, "validation_failed", "phoneNumber", "validation_target_digits"},
+		{"phone without 0/62", prepaidURL, map[string]any{"service": "TELKOMSEL_10K", "phoneNumber": "81234567890"}, 400, "validation_failed", "phoneNumber", "validation_target_phone_prefix"},
+		{"game bad id", gameURL, map[string]any{"service": "FF100-S13", "userId": "12 34"}, 400, "validation_failed", "userId", "validation_target_game_id"},
+		{"game empty id", gameURL, map[string]any{"service": "FF100-S13", "userId": ""}, 400, "validation_failed", "userId", "validation_target_game_id"},
+		{"game zone required", gameURL, map[string]any{"service": "ML86-S2", "userId": "123456"}, 400, "validation_failed", "zoneId", "validation_zone_required"},
+		{"game zone invalid", gameURL, map[string]any{"service": "ML86-S2", "userId": "123456", "zoneId": "12/3"}, 400, "validation_failed", "zoneId", "validation_zone_invalid"},
+		{"social empty target", socialURL, map[string]any{"service": "3249", "target": "", "quantity": 1000}, 400, "validation_failed", "target", "validation_target_link"},
+		{"social long target", socialURL, map[string]any{"service": "3249", "target": strings.Repeat("a", 501), "quantity": 1000}, 400, "validation_failed", "target", "validation_target_link"},
+		{"social under min", socialURL, map[string]any{"service": "3249", "target": "https://tiktok.com/@x", "quantity": 10}, 400, "validation_failed", "quantity", "validation_quantity_range"},
+		{"social over max", socialURL, map[string]any{"service": "3249", "target": "https://tiktok.com/@x", "quantity": 100001}, 400, "validation_failed", "quantity", "validation_quantity_range"},
+		{"no service", prepaidURL, map[string]any{"phoneNumber": "081234567890"}, 400, "validation_failed", "service", "validation_product_required"},
+		{"not JSON", prepaidURL, map[string]any{"service": []int{1}}, 400, "invalid_body", "", ""},
+		{"unknown service", prepaidURL, map[string]any{"service": "NOPE", "phoneNumber": "081234567890"}, 404, "product_not_found", "", ""},
+		{"wrong category", gameURL, map[string]any{"service": "TELKOMSEL_10K", "userId": "123456"}, 404, "product_not_found", "", ""},
+		{"inactive product", prepaidURL, map[string]any{"service": "TELKOMSEL_25K", "phoneNumber": "081234567890"}, 404, "product_not_found", "", ""},
+		{"price changed", prepaidURL, map[string]any{"service": "TELKOMSEL_10K", "phoneNumber": "081234567890", "amount": 1}, 409, "price_changed", "", ""},
 	}
 	for _, c := range cases {
 		r := e.do(http.MethodPost, c.url, userTokens[userEmail], c.body)
 		assert.Equal(t, c.status, r.Status, "%s: %s", c.name, r.Raw)
+		assert.Equal(t, c.code, r.data()["code"], "%s: %s", c.name, r.Raw)
 		if c.field != "" {
-			data, _ := r.Body["data"].(map[string]any)
-			assert.Contains(t, data, c.field, c.name)
-		}
-		if c.message != "" {
-			assert.Equal(t, c.message, r.Body["message"], c.name)
+			field, _ := r.data()[c.field].(map[string]any)
+			assert.Equal(t, c.fieldCode, field["code"], "%s: %s", c.name, r.Raw)
 		}
 	}
 	assert.Zero(t, e.count("orders", "", nil))
@@ -146,6 +146,7 @@ func TestInsufficientBalanceAndMeterTarget(t *testing.T) {
 	r := e.do(http.MethodPost, prepaidURL, userTokens[userEmail], map[string]any{"service": "PLN20", "phoneNumber": "12345678901"})
 	assert.Equal(t, 402, r.Status, r.Raw)
 	assert.Equal(t, "Insufficient balance.", r.Body["message"])
+	assert.Equal(t, "insufficient_balance", r.data()["code"])
 	assert.Zero(t, e.count("orders", "", nil))
 	assert.Equal(t, price-1, e.balance(userEmail))
 
@@ -162,6 +163,7 @@ func TestNotConfiguredAnswers503(t *testing.T) {
 	r := e.do(http.MethodPost, prepaidURL, userTokens[userEmail], map[string]any{"service": "X", "phoneNumber": "081234567890"})
 	assert.Equal(t, 503, r.Status)
 	assert.Equal(t, "VIP-Reseller is not configured.", r.Body["message"])
+	assert.Equal(t, "not_configured", r.data()["code"])
 	assert.Zero(t, e.count("orders", "", nil))
 }
 

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
@@ -76,7 +77,7 @@ func (s *Service) handleCreate(shape routeShape) func(e *core.RequestEvent) erro
 	return func(e *core.RequestEvent) error {
 		var b orderBody
 		if err := e.BindBody(&b); err != nil {
-			return e.BadRequestError("Invalid request body.", err)
+			return invalidBody("", err)
 		}
 		in := OrderInput{UserID: e.Auth.Id, Category: shape.category, Service: string(b.Service),
 			IdempotencyKey: e.Request.Header.Get("Idempotency-Key"), Source: SourceAPI}
@@ -129,7 +130,7 @@ func orderErrorResponse(e *core.RequestEvent, err error, rename map[string]strin
 	if errors.As(err, &oe) {
 		return oe.apiError(rename)
 	}
-	return e.InternalServerError("The order could not be placed; nothing was charged.", err)
+	return apiError(http.StatusInternalServerError, CodeOrderFailed, "The order could not be placed; nothing was charged.", err)
 }
 
 // handleGet answers GET /api/orders/<category>?orderNumber=… or ?trxId=…
@@ -139,7 +140,7 @@ func (s *Service) handleGet(shape routeShape) func(e *core.RequestEvent) error {
 		o, err := s.findOrderByQuery(e)
 		if err != nil || o.GetString("category") != shape.category ||
 			(!e.HasSuperuserAuth() && o.GetString("user") != e.Auth.Id) {
-			return e.NotFoundError("Order not found.", nil)
+			return errOrderNotFound()
 		}
 		return ok(e, shape.view(o, true))
 	}
@@ -163,15 +164,15 @@ func (s *Service) handleProcess(e *core.RequestEvent) error {
 		return err
 	}
 	if s.client == nil {
-		return unavailable(e)
+		return unavailable()
 	}
 	if o.GetString("status") != OrderPending {
-		return e.Error(http.StatusConflict, "Only pending orders can be processed.", nil)
+		return apiError(http.StatusConflict, CodeOrderNotPending, "Only pending orders can be processed.", nil)
 	}
 	switch o.GetString("dispatch") {
 	case dispatchQueued, dispatchRetry:
 	default:
-		return e.Error(http.StatusConflict, "This order's earlier send has an unknown outcome; it is reconciled, never resent.", nil)
+		return apiError(http.StatusConflict, CodeSendUnknown, "This order's earlier send has an unknown outcome; it is reconciled, never resent.", nil)
 	}
 	if o.GetString("dispatch") == dispatchRetry {
 		// An operator's click overrides the backoff, not the send-once rule.
@@ -179,7 +180,7 @@ func (s *Service) handleProcess(e *core.RequestEvent) error {
 			o.Set("next_attempt_at", "")
 			return tx.Save(o)
 		}); err != nil {
-			return e.InternalServerError("", err)
+			return apiError(http.StatusInternalServerError, CodeInternal, "", err)
 		}
 	}
 	// Not the request's context: an operator closing the tab must not turn
@@ -187,7 +188,7 @@ func (s *Service) handleProcess(e *core.RequestEvent) error {
 	ctx, cancel := context.WithTimeout(context.Background(), s.sendTimeout()+30*time.Second)
 	defer cancel()
 	if err := s.Dispatch(ctx, o.Id); err != nil {
-		return e.InternalServerError("Dispatch failed.", err)
+		return apiError(http.StatusInternalServerError, CodeInternal, "Dispatch failed.", err)
 	}
 	return s.adminOrderView(e, o.Id)
 }
@@ -199,14 +200,14 @@ func (s *Service) handleRecheck(e *core.RequestEvent) error {
 		return err
 	}
 	if s.client == nil {
-		return unavailable(e)
+		return unavailable()
 	}
 	ctx := e.Request.Context()
 	switch {
 	case o.GetString("external_id") != "":
 		list, err := s.client.Status(ctx, endpointFor(o.GetString("category")), vipreseller.StatusParams{TrxID: o.GetString("external_id")})
 		if err != nil {
-			return e.Error(http.StatusBadGateway, "VIP-Reseller did not answer the status request.", err)
+			return apiError(http.StatusBadGateway, CodeProviderUnavailable, "VIP-Reseller did not answer the status request.", err)
 		}
 		if trx, found := pickTrx(list, o.GetString("external_id")); found {
 			err = s.updateOrder(o.Id, func(tx core.App, o *core.Record) error {
@@ -217,15 +218,15 @@ func (s *Service) handleRecheck(e *core.RequestEvent) error {
 				return err
 			})
 			if err != nil {
-				return e.InternalServerError("", err)
+				return apiError(http.StatusInternalServerError, CodeInternal, "", err)
 			}
 		}
 	case o.GetString("status") == OrderPending && o.GetString("dispatch") == dispatchUnknown:
 		if _, err := s.reconcile(ctx, endpointFor(o.GetString("category")), []*core.Record{o}); err != nil {
-			return e.Error(http.StatusBadGateway, "VIP-Reseller did not answer the status request.", err)
+			return apiError(http.StatusBadGateway, CodeProviderUnavailable, "VIP-Reseller did not answer the status request.", err)
 		}
 	default:
-		return e.Error(http.StatusConflict, "This order has not reached VIP-Reseller yet; use /api/orders/process.", nil)
+		return apiError(http.StatusConflict, CodeOrderNotSent, "This order has not reached VIP-Reseller yet; use /api/orders/process.", nil)
 	}
 	return s.adminOrderView(e, o.Id)
 }
@@ -235,11 +236,11 @@ func (s *Service) orderFromBody(e *core.RequestEvent) (*core.Record, error) {
 		OrderNumber string `json:"orderNumber"`
 	}
 	if err := e.BindBody(&body); err != nil || strings.TrimSpace(body.OrderNumber) == "" {
-		return nil, e.BadRequestError("Send {\"orderNumber\": \"…\"}.", err)
+		return nil, invalidBody("Send {\"orderNumber\": \"…\"}.", err)
 	}
 	o, err := s.app.FindFirstRecordByData("orders", "number", strings.TrimSpace(body.OrderNumber))
 	if err != nil {
-		return nil, e.NotFoundError("Order not found.", nil)
+		return nil, errOrderNotFound()
 	}
 	return o, nil
 }
@@ -248,7 +249,7 @@ func (s *Service) orderFromBody(e *core.RequestEvent) (*core.Record, error) {
 func (s *Service) adminOrderView(e *core.RequestEvent, id string) error {
 	o, err := s.app.FindRecordById("orders", id)
 	if err != nil {
-		return e.NotFoundError("Order not found.", nil)
+		return errOrderNotFound()
 	}
 	o.Unhide("cost", "dispatch", "dispatch_attempts", "next_attempt_at", "poll_attempts")
 	return ok(e, o)
@@ -262,11 +263,11 @@ func (s *Service) registerOrderHooks() {
 		// paying here would wait for it, outlive the batch and charge an
 		// order the client was told had failed.
 		if e.App.IsTransactional() {
-			return e.BadRequestError("Orders cannot be created in a batch request; create them one at a time.", nil)
+			return apiError(http.StatusBadRequest, CodeBatchNotAllowed, "Orders cannot be created in a batch request; create them one at a time.", nil)
 		}
 		info, err := e.RequestInfo()
 		if err != nil {
-			return e.BadRequestError("", err)
+			return invalidBody("", err)
 		}
 		var forbidden []string
 		for k := range info.Body {
@@ -275,7 +276,7 @@ func (s *Service) registerOrderHooks() {
 			}
 		}
 		if len(forbidden) > 0 {
-			return e.BadRequestError("These fields are set by the server and cannot be sent: "+strings.Join(sortedStrings(forbidden), ", ")+".", nil)
+			return apiError(http.StatusBadRequest, CodeServerFields, "These fields are set by the server and cannot be sent: "+strings.Join(sortedStrings(forbidden), ", ")+".", nil)
 		}
 		in := OrderInput{UserID: e.Record.GetString("user"), ProductID: e.Record.GetString("product"),
 			Target: e.Record.GetString("target"), Zone: e.Record.GetString("zone"),
@@ -284,15 +285,14 @@ func (s *Service) registerOrderHooks() {
 			in.IdempotencyKey = h
 		}
 		if in.ProductID == "" {
-			return (&orderError{status: http.StatusBadRequest, message: MsgValidationFailed,
-				fields: fieldErrors{"product": msgServiceRequired}}).apiError(nil)
+			return fieldsError(validation.Errors{"product": errProductRequired})
 		}
 		o, err := s.placeOrder(e.Request.Context(), in)
 		if err != nil {
 			return orderErrorResponse(e.RequestEvent, err, nil)
 		}
 		if err := apis.EnrichRecord(e.RequestEvent, o); err != nil {
-			return e.InternalServerError("", err)
+			return apiError(http.StatusInternalServerError, CodeInternal, "", err)
 		}
 		return e.JSON(http.StatusOK, o)
 	})
@@ -308,7 +308,7 @@ func (s *Service) registerOrderHooks() {
 		if IsTerminal(from) && !IsTerminal(to) {
 			// Also what a stale dashboard form would do after a callback
 			// finished the order: never reopen a finished order.
-			return e.BadRequestError("A finished order cannot go back to "+to+".", nil)
+			return apiError(http.StatusBadRequest, CodeOrderFinal, "A finished order cannot go back to "+to+".", nil)
 		}
 		return e.App.RunInTransaction(func(tx core.App) error {
 			e.App = tx

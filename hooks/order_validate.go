@@ -1,31 +1,35 @@
 package hooks
 
 import (
+	"cmp"
 	"net/http"
 	"regexp"
 	"strings"
 
+	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
 )
 
-// Client-facing messages named by the design (§4, §7).
+// Client-facing messages named by the design (§4, §7); each answer also
+// carries its stable code (errors.go).
 const (
-	MsgProductNotFound      = "Product not found."
-	MsgOutOfStock           = "Out of stock."
-	MsgInsufficientBalance  = "Insufficient balance."
-	MsgPriceChanged         = "Price has changed."
-	MsgIdempotencyMismatch  = "This Idempotency-Key was already used for a different order."
-	MsgValidationFailed     = "Validation failed."
-	msgTargetDigits         = "Must be 6–20 digits."
-	msgTargetPhone          = "A phone number must start with 0 or 62."
-	msgTargetGame           = "Must be 1–64 letters, digits, dots, underscores or dashes."
-	msgZoneRequired         = "This game needs a zone/server ID."
-	msgZoneInvalid          = "Must be 1–64 letters, digits, dots, underscores or dashes."
-	msgSocialTarget         = "Must not be empty and at most 500 characters."
-	msgQuantityRange        = "Quantity is outside the allowed range for this service."
-	msgServiceRequired      = "Choose a product."
-	msgIdempotencyKeyLength = "Must be at most 200 characters."
+	MsgProductNotFound     = "Product not found."
+	MsgOutOfStock          = "Out of stock."
+	MsgInsufficientBalance = "Insufficient balance."
+	MsgPriceChanged        = "Price has changed."
+	MsgIdempotencyMismatch = "This Idempotency-Key was already used for a different order."
+	MsgValidationFailed    = "Validation failed."
+)
+
+// The failures of order creation a client can act on.
+var (
+	errProductNotFound     = &orderError{http.StatusNotFound, CodeProductNotFound, MsgProductNotFound, nil}
+	errOutOfStock          = &orderError{http.StatusConflict, CodeOutOfStock, MsgOutOfStock, nil}
+	errInsufficientBalance = &orderError{http.StatusPaymentRequired, CodeInsufficientBalance, MsgInsufficientBalance, nil}
+	errPriceChanged        = &orderError{http.StatusConflict, CodePriceChanged, MsgPriceChanged, nil}
+	errIdempotencyMismatch = &orderError{http.StatusConflict, CodeIdempotencyMismatch, MsgIdempotencyMismatch, nil}
+	errOrderNotConfigured  = &orderError{http.StatusServiceUnavailable, CodeNotConfigured, MsgNotConfigured, nil}
 )
 
 var (
@@ -41,83 +45,79 @@ var phoneTypes = map[string]bool{
 	"pulsa-reguler": true, "pulsa-transfer": true, "paket-internet": true, "paket-telepon": true,
 }
 
-// fieldErrors collects per-field problems; the key is the canonical order
-// field (target, zone, quantity, service), renamed per route on the way out.
-type fieldErrors map[string]string
-
-// orderError is a client-facing failure of order creation.
+// orderError is a client-facing failure of order creation. Field errors
+// are keyed by the canonical order field (target, zone, quantity, product,
+// idempotency_key) and renamed per route on the way out.
 type orderError struct {
 	status  int
+	code    string
 	message string
-	fields  fieldErrors
+	fields  validation.Errors
 }
 
 func (e *orderError) Error() string { return e.message }
 
-func newOrderError(status int, message string) *orderError {
-	return &orderError{status: status, message: message}
+func invalidOrder(fields validation.Errors) *orderError {
+	return &orderError{http.StatusBadRequest, CodeValidationFailed, MsgValidationFailed, fields}
 }
 
-// apiError renders it in PocketBase's {status, message, data} shape, with
-// field names as the caller sent them (rename maps canonical → caller's).
+// apiError renders it in PocketBase's {status, message, data} shape with
+// data.code, field names as the caller sent them (rename: canonical → caller's).
 func (e *orderError) apiError(rename map[string]string) *router.ApiError {
-	apiErr := router.NewApiError(e.status, e.message, nil)
-	if len(e.fields) > 0 {
-		for field, msg := range e.fields {
-			name := field
-			if r, ok := rename[field]; ok {
-				name = r
-			}
-			apiErr.Data[name] = map[string]string{"code": "validation_invalid_" + field, "message": msg}
-		}
+	if len(e.fields) == 0 {
+		return apiError(e.status, e.code, e.message, nil)
 	}
-	return apiErr
+	fields := validation.Errors{}
+	for field, err := range e.fields {
+		fields[cmp.Or(rename[field], field)] = err
+	}
+	return apiError(e.status, e.code, e.message, fields)
 }
 
-// validateTarget checks the shape of the input against the product. Pure:
+// validateOrderInput checks the shape of the input against the product. Pure:
 // no database, no provider.
 func validateOrderInput(in *OrderInput, product *core.Record) *orderError {
-	errs := fieldErrors{}
+	errs := validation.Errors{}
 	in.Target = strings.TrimSpace(in.Target)
 	in.Zone = strings.TrimSpace(in.Zone)
 	switch product.GetString("category") {
 	case CategoryPrepaid:
 		switch {
 		case !reDigits.MatchString(in.Target):
-			errs["target"] = msgTargetDigits
+			errs["target"] = errTargetDigits
 		case phoneTypes[product.GetString("type")] && !strings.HasPrefix(in.Target, "0") && !strings.HasPrefix(in.Target, "62"):
-			errs["target"] = msgTargetPhone
+			errs["target"] = errTargetPhone
 		}
 		in.Zone, in.Quantity = "", 1
 	case CategoryGame:
 		if !reGameID.MatchString(in.Target) {
-			errs["target"] = msgTargetGame
+			errs["target"] = errTargetGame
 		}
 		switch {
 		case product.GetBool("needs_zone") && in.Zone == "":
-			errs["zone"] = msgZoneRequired
+			errs["zone"] = errZoneRequired
 		case in.Zone != "" && !reGameID.MatchString(in.Zone):
-			errs["zone"] = msgZoneInvalid
+			errs["zone"] = errZoneInvalid
 		}
 		in.Quantity = 1
 	case CategorySocial:
 		if in.Target == "" || len(in.Target) > 500 {
-			errs["target"] = msgSocialTarget
+			errs["target"] = errSocialTarget
 		}
 		min, max := int64(product.GetInt("min")), int64(product.GetInt("max"))
 		if max <= 0 || max > maxSocialQuantity {
 			max = maxSocialQuantity // bounds price × quantity far below int64 overflow
 		}
 		if in.Quantity < 1 || (min > 0 && in.Quantity < min) || in.Quantity > max {
-			errs["quantity"] = msgQuantityRange
+			errs["quantity"] = errQuantityRange
 		}
 		in.Zone = ""
 	}
 	if len(in.IdempotencyKey) > 200 {
-		errs["idempotency_key"] = msgIdempotencyKeyLength
+		errs["idempotency_key"] = errIdempotencyKeySize
 	}
 	if len(errs) > 0 {
-		return &orderError{status: http.StatusBadRequest, message: MsgValidationFailed, fields: errs}
+		return invalidOrder(errs)
 	}
 	return nil
 }

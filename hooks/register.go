@@ -91,6 +91,10 @@ func Register(app core.App, cfg Config) (*Service, error) {
 		return e.Next()
 	})
 
+	s.app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		se.Router.Bind(codedErrors())
+		return se.Next()
+	})
 	wallet.Guards(s.app)
 	s.registerOrderHooks()
 	s.registerCatalogRoutes()

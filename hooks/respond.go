@@ -13,11 +13,6 @@ func ok(e *core.RequestEvent, data any) error {
 	return e.JSON(http.StatusOK, map[string]any{"success": true, "data": data})
 }
 
-// unavailable is the 503 every provider-backed route gives without credentials.
-func unavailable(e *core.RequestEvent) error {
-	return e.Error(http.StatusServiceUnavailable, MsgNotConfigured, nil)
-}
-
 // flexText accepts a JSON string or number (apps send phone numbers and
 // player IDs either way) and keeps it as text, digits intact.
 type flexText string

@@ -26,20 +26,20 @@ func (s *Service) handleSync(e *core.RequestEvent) error {
 		Action string `json:"action"`
 	}
 	if err := e.BindBody(&body); err != nil {
-		return e.BadRequestError("Invalid request body.", err)
+		return invalidBody("", err)
 	}
 	if !isSyncAction(body.Action) {
-		return e.BadRequestError("Unknown action. Valid actions: "+strings.Join(SyncActions, ", ")+".", nil)
+		return apiError(http.StatusBadRequest, CodeUnknownAction, "Unknown action. Valid actions: "+strings.Join(SyncActions, ", ")+".", nil)
 	}
 	if s.client == nil {
-		return unavailable(e)
+		return unavailable()
 	}
 	run, err := s.RunSync(e.Request.Context(), body.Action, TriggerAdmin, nil)
 	if errors.Is(err, ErrSyncBusy) {
-		return e.Error(http.StatusConflict, "A sync of this kind is already running; try again when it finishes.", nil)
+		return apiError(http.StatusConflict, CodeSyncRunning, "A sync of this kind is already running; try again when it finishes.", nil)
 	}
 	if run == nil {
-		return e.InternalServerError("The sync could not start.", err)
+		return apiError(http.StatusInternalServerError, CodeInternal, "The sync could not start.", err)
 	}
 	return e.JSON(http.StatusOK, map[string]any{"success": run.GetString("status") == "success", "data": run})
 }
@@ -54,7 +54,7 @@ func (s *Service) handleSyncInfo(e *core.RequestEvent) error {
 			AndWhere(dbx.NewExp("stock <= low_stock_threshold")).
 			OrderBy("stock ASC", "code ASC").All(&products)
 		if err != nil {
-			return e.InternalServerError("Could not list products.", err)
+			return apiError(http.StatusInternalServerError, CodeInternal, "Could not list products.", err)
 		}
 		for _, p := range products {
 			p.Unhide("cost") // superusers see what restocking costs
@@ -63,7 +63,7 @@ func (s *Service) handleSyncInfo(e *core.RequestEvent) error {
 	case "status":
 		runs, err := s.lastRuns()
 		if err != nil {
-			return e.InternalServerError("Could not read sync runs.", err)
+			return apiError(http.StatusInternalServerError, CodeInternal, "Could not read sync runs.", err)
 		}
 		var balance any
 		if r := runs[ActionSyncBalance]; r != nil {
@@ -73,18 +73,18 @@ func (s *Service) handleSyncInfo(e *core.RequestEvent) error {
 		}
 		return ok(e, map[string]any{"configured": s.client != nil, "runs": runs, "providerBalance": balance})
 	default:
-		return e.BadRequestError("Unknown action. Valid actions: low-stock, status.", nil)
+		return apiError(http.StatusBadRequest, CodeUnknownAction, "Unknown action. Valid actions: low-stock, status.", nil)
 	}
 }
 
 // handleProfile proxies the provider profile: GET /api/admin/vip/profile.
 func (s *Service) handleProfile(e *core.RequestEvent) error {
 	if s.client == nil {
-		return unavailable(e)
+		return unavailable()
 	}
 	p, err := s.client.Profile.Get(e.Request.Context())
 	if err != nil {
-		return e.Error(http.StatusBadGateway, "VIP-Reseller did not answer the profile request.", err)
+		return apiError(http.StatusBadGateway, CodeProviderUnavailable, "VIP-Reseller did not answer the profile request.", err)
 	}
 	return ok(e, map[string]any{"username": p.Username, "fullName": p.FullName, "balance": p.Balance,
 		"point": p.Point, "level": p.Level, "registered": p.Registered})

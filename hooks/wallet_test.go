@@ -91,8 +91,9 @@ func TestNicknameRoute(t *testing.T) {
 	// PocketBase's per-IP limiter guards it (20 a minute).
 	limited := 0
 	for i := range 25 {
-		if e.do(http.MethodGet, url+"?game=free-fire&userId=9000000"+string(rune('a'+i)), "", nil).Status == 429 {
+		if r := e.do(http.MethodGet, url+"?game=free-fire&userId=9000000"+string(rune('a'+i)), "", nil); r.Status == 429 {
 			limited++
+			assert.Equal(t, "rate_limited", r.data()["code"], r.Raw)
 		}
 	}
 	assert.Positive(t, limited)

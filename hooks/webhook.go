@@ -54,9 +54,9 @@ func (s *Service) handleWebhook(e *core.RequestEvent) error {
 	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
-			return e.Error(http.StatusRequestEntityTooLarge, "Callback body too large.", nil)
+			return apiError(http.StatusRequestEntityTooLarge, CodeBodyTooLarge, "Callback body too large.", nil)
 		}
-		return e.BadRequestError("Could not read the callback.", err)
+		return apiError(http.StatusBadRequest, CodeInvalidCallback, "Could not read the callback.", err)
 	}
 	// Until the signature checks out the body is anybody's: keep a short
 	// sample only, so forged traffic cannot fill the database.
@@ -65,12 +65,12 @@ func (s *Service) handleWebhook(e *core.RequestEvent) error {
 	if len(s.cfg.CallbackIPs) > 0 && !slices.Contains(s.cfg.CallbackIPs, ip) {
 		logBase.outcome, logBase.err = OutcomeRejected, "source IP "+ip+" is not in VIP_RESELLER_CALLBACK_IPS"
 		s.logWebhook(logBase)
-		return e.ForbiddenError("Callback source not allowed.", nil)
+		return apiError(http.StatusForbidden, CodeSourceNotAllowed, "Callback source not allowed.", nil)
 	}
 	if err := vipreseller.VerifyCallback(s.cfg.APIID, s.cfg.APIKey, e.Request.Header.Get(vipreseller.CallbackSignatureHeader)); err != nil {
 		logBase.outcome, logBase.err = OutcomeRejected, err.Error()
 		s.logWebhook(logBase)
-		return e.UnauthorizedError("Invalid callback signature.", nil)
+		return apiError(http.StatusUnauthorized, CodeSignatureInvalid, "Invalid callback signature.", nil)
 	}
 	logBase.signatureValid = true
 	logBase.payload = s.redactPayload(body, e.Request.Header.Get("Content-Type"))
@@ -79,7 +79,7 @@ func (s *Service) handleWebhook(e *core.RequestEvent) error {
 	if err != nil {
 		logBase.outcome, logBase.err = OutcomeInvalid, err.Error()
 		s.logWebhook(logBase)
-		return e.BadRequestError("Invalid callback: "+err.Error(), nil)
+		return apiError(http.StatusBadRequest, CodeInvalidCallback, "Invalid callback: "+err.Error(), nil)
 	}
 	for _, it := range items {
 		s.handleCallbackItem(e.Request.Context(), logBase, it)

@@ -2,6 +2,7 @@ package hooks
 
 import (
 	"encoding/json"
+	"net/http"
 	"net/url"
 	"strings"
 	"time"
@@ -105,7 +106,7 @@ func (s *Service) handleWebhookHealth(e *core.RequestEvent) error {
 		since := types.NowDateTime().Add(-24 * time.Hour).String()
 		if err := s.app.DB().Select("outcome", "COUNT(*) AS n").From("webhook_logs").
 			Where(dbx.NewExp("created >= {:since}", dbx.Params{"since": since})).GroupBy("outcome").All(&rows); err != nil {
-			return e.InternalServerError("", err)
+			return apiError(http.StatusInternalServerError, CodeInternal, "", err)
 		}
 		counts := map[string]int{}
 		for _, r := range rows {

@@ -55,33 +55,43 @@
     n.hidden = !msg;
   }
 
-  // ---------- server messages in Bahasa Indonesia ----------
+  // ---------- server errors in Bahasa Indonesia, by their stable code ----------
+  // vipbase's routes put a code in data.code and one per field in
+  // data.<field>.code (README, "Error codes"); the English message is for
+  // developers and never shown.
   const MESSAGES = {
-    'Insufficient balance.': 'Saldo tidak cukup. Isi saldo dulu, lalu coba lagi.',
-    'Product not found.': 'Produk tidak ditemukan atau sedang tidak dijual.',
-    'Out of stock.': 'Stok habis.',
-    'Price has changed.': 'Harga sudah berubah. Periksa harga terbaru, lalu tekan Bayar lagi.',
-    'This Idempotency-Key was already used for a different order.': 'Permintaan ganda terdeteksi. Tekan Bayar sekali lagi.',
-    'Validation failed.': 'Periksa kembali isian yang ditandai.',
-    'VIP-Reseller is not configured.': 'Layanan sedang tidak tersedia. Coba lagi nanti.',
-    'The order could not be placed; nothing was charged.': 'Pesanan gagal dibuat; saldo tidak terpotong. Coba lagi.',
-    'Player not found. Check the ID (and zone).': 'Pemain tidak ditemukan. Periksa ID (dan zone).',
-    'The nickname check is not available right now; try again.': 'Cek nickname sedang tidak tersedia, coba lagi.',
-    'This game has no nickname check.': 'Game ini tidak mendukung cek nickname.',
-    'Failed to authenticate.': 'Email atau kata sandi salah.',
-    'The request requires valid record authorization token.': 'Sesi berakhir. Silakan masuk lagi.',
+    insufficient_balance: 'Saldo tidak cukup. Isi saldo dulu, lalu coba lagi.',
+    product_not_found: 'Produk tidak ditemukan atau sedang tidak dijual.',
+    out_of_stock: 'Stok habis.',
+    price_changed: 'Harga sudah berubah. Periksa harga terbaru, lalu tekan Bayar lagi.',
+    idempotency_mismatch: 'Permintaan ganda terdeteksi. Tekan Bayar sekali lagi.',
+    validation_failed: 'Periksa kembali isian yang ditandai.',
+    invalid_body: 'Permintaan tidak valid. Muat ulang halaman, lalu coba lagi.',
+    not_configured: 'Layanan sedang tidak tersedia. Coba lagi nanti.',
+    unavailable: 'Layanan sedang tidak tersedia. Coba lagi nanti.',
+    order_failed: 'Pesanan gagal dibuat; saldo tidak terpotong. Coba lagi.',
+    order_not_found: 'Pesanan tidak ditemukan.',
+    player_not_found: 'Pemain tidak ditemukan. Periksa ID (dan zone).',
+    provider_unavailable: 'Penyedia sedang tidak menjawab. Coba lagi sebentar lagi.',
+    nickname_unsupported: 'Game ini tidak mendukung cek nickname.',
+    auth_required: 'Sesi berakhir. Silakan masuk lagi.',
+    forbidden: 'Anda tidak punya akses untuk ini.',
+    rate_limited: 'Terlalu banyak permintaan. Tunggu sebentar, lalu coba lagi.',
+    internal_error: 'Terjadi kesalahan di server. Coba lagi.',
   };
-  const FIELD_MESSAGES = {
-    'Must be 6–20 digits.': 'Harus 6–20 digit angka.',
-    'A phone number must start with 0 or 62.': 'Nomor HP harus diawali 0 atau 62.',
-    'Must be 1–64 letters, digits, dots, underscores or dashes.': 'Isi 1–64 karakter: huruf, angka, titik, garis bawah atau tanda hubung.',
-    'This game needs a zone/server ID.': 'Game ini memerlukan Zone ID / Server.',
-    'Must not be empty and at most 500 characters.': 'Wajib diisi, maksimal 500 karakter.',
-    'Quantity is outside the allowed range for this service.': 'Jumlah di luar batas layanan ini.',
-    'Choose a product.': 'Pilih produk terlebih dahulu.',
-    'Choose a game.': 'Pilih game terlebih dahulu.',
-  };
+  const GAME_ID_TEXT = 'Isi 1–64 karakter: huruf, angka, titik, garis bawah atau tanda hubung.';
   const FIELD_CODES = {
+    validation_target_digits: 'Harus 6–20 digit angka.',
+    validation_target_phone_prefix: 'Nomor HP harus diawali 0 atau 62.',
+    validation_target_game_id: GAME_ID_TEXT,
+    validation_zone_required: 'Game ini memerlukan Zone ID / Server.',
+    validation_zone_invalid: GAME_ID_TEXT,
+    validation_target_link: 'Wajib diisi, maksimal 500 karakter.',
+    validation_quantity_range: 'Jumlah di luar batas layanan ini.',
+    validation_product_required: 'Pilih produk terlebih dahulu.',
+    validation_game_required: 'Pilih game terlebih dahulu.',
+    validation_idempotency_key_length: 'Permintaan tidak valid. Muat ulang halaman, lalu coba lagi.',
+    // PocketBase's own (sign-up and log-in)
     validation_not_unique: 'Email sudah terdaftar. Silakan masuk.',
     validation_is_email: 'Format email tidak valid.',
     validation_required: 'Wajib diisi.',
@@ -91,21 +101,25 @@
   // Route field names → form fields.
   const FIELD_OF = { phoneNumber: 'target', userId: 'target', target: 'target', zoneId: 'zone', quantity: 'quantity' };
 
+  function errorCode(err) {
+    const data = err && err.response && err.response.data;
+    return (data && typeof data.code === 'string') ? data.code : '';
+  }
   function errorText(err) {
     if (!err || err.isAbort) return '';
     if (!err.status) return 'Tidak dapat terhubung ke server. Periksa koneksi, lalu coba lagi.';
-    const msg = (err.response && err.response.message) || '';
-    if (MESSAGES[msg]) return MESSAGES[msg];
-    if (err.status === 401) return 'Sesi berakhir. Silakan masuk lagi.';
-    if (err.status === 429) return 'Terlalu banyak permintaan. Tunggu sebentar, lalu coba lagi.';
-    return msg || 'Terjadi kesalahan (' + err.status + '). Coba lagi.';
+    const text = MESSAGES[errorCode(err)];
+    if (text) return text;
+    if (err.status === 401) return MESSAGES.auth_required;
+    if (err.status === 429) return MESSAGES.rate_limited;
+    return 'Terjadi kesalahan (' + err.status + '). Coba lagi.';
   }
   function fieldErrorsOf(err) {
     const out = {};
     const data = (err && err.response && err.response.data) || {};
     for (const [name, v] of Object.entries(data)) {
       if (!v || typeof v !== 'object') continue;
-      out[name] = FIELD_MESSAGES[v.message] || FIELD_CODES[v.code] || v.message || 'Tidak valid.';
+      out[name] = FIELD_CODES[v.code] || 'Tidak valid.';
     }
     return out;
   }
@@ -458,7 +472,6 @@
     tid('pay').textContent = 'Bayar ' + rp(total);
   }
 
-  // Mirrors the server's validation so mistakes show before anything is sent.
   function normalizeNumber(s) {
     return s.replace(/[\s.\-()]/g, '').replace(/^\+/, '');
   }
@@ -469,24 +482,12 @@
     if (p.category !== 'game' || !p.needs_zone) input.zone = input.zone || '';
     return input;
   }
-  const GAME_ID = /^[0-9A-Za-z._-]{1,64}$/;
+  // Only an empty field is caught here; every rule (digits, prefixes,
+  // zones, ranges) comes back from the server as a field code.
   function validate(p, input) {
     const e = {};
-    if (p.category === 'prepaid') {
-      if (!/^[0-9]{6,20}$/.test(input.target)) e.target = input.target ? 'Harus 6–20 digit angka.' : 'Wajib diisi.';
-      else if (PHONE_TYPES[p.type] && !/^(0|62)/.test(input.target)) e.target = 'Nomor HP harus diawali 0 atau 62.';
-    } else if (p.category === 'game') {
-      if (!GAME_ID.test(input.target)) e.target = input.target ? FIELD_MESSAGES['Must be 1–64 letters, digits, dots, underscores or dashes.'] : 'Wajib diisi.';
-      if (p.needs_zone && !input.zone) e.zone = 'Game ini memerlukan Zone ID / Server.';
-      else if (input.zone && !GAME_ID.test(input.zone)) e.zone = FIELD_MESSAGES['Must be 1–64 letters, digits, dots, underscores or dashes.'];
-    } else {
-      if (!input.target) e.target = 'Wajib diisi.';
-      else if (input.target.length > 500) e.target = 'Maksimal 500 karakter.';
-      const min = p.min || 1;
-      if (!Number.isInteger(input.quantity) || input.quantity < min || (p.max && input.quantity > p.max)) {
-        e.quantity = 'Jumlah harus ' + numberFmt.format(min) + (p.max ? '–' + numberFmt.format(p.max) : ' atau lebih') + '.';
-      }
-    }
+    if (!input.target) e.target = FIELD_CODES.validation_required;
+    if (p.category === 'social' && !Number.isInteger(input.quantity)) e.quantity = FIELD_CODES.validation_required;
     return e;
   }
 
@@ -545,13 +546,13 @@
       refreshBalance();
       go('#/pesanan/' + encodeURIComponent(attempt.number));
     } catch (err) {
-      const msg = (err.response && err.response.message) || '';
-      if (err.status === 409 && /Idempotency-Key/.test(msg)) S.attempt = null;
+      const code = errorCode(err);
+      if (code === 'idempotency_mismatch') S.attempt = null;
       const fields = {};
       for (const [k, v] of Object.entries(fieldErrorsOf(err))) fields[FIELD_OF[k] || k] = v;
       showErrors(fields, errorText(err));
       if (err.status === 401) logout('Sesi berakhir. Silakan masuk lagi.');
-      if (msg === 'Price has changed.' || msg === 'Product not found.' || msg === 'Out of stock.') refreshCatalog(p);
+      if (code === 'price_changed' || code === 'product_not_found' || code === 'out_of_stock') refreshCatalog(p);
     } finally {
       S.paying = false;
       if (!attempt.number) {
@@ -617,7 +618,7 @@
       const mapped = {};
       for (const [k, v] of Object.entries(fields)) if (FIELD_OF[k]) mapped[FIELD_OF[k]] = v;
       if (Object.keys(mapped).length) showErrors(mapped);
-      out.textContent = err.status === 404 ? MESSAGES['Player not found. Check the ID (and zone).'] : errorText(err);
+      out.textContent = Object.keys(mapped).length ? '' : errorText(err);
       out.classList.add('bad');
     } finally {
       btn.disabled = false;
@@ -809,10 +810,7 @@
     const confirm = f.elements.passwordConfirm.value;
     const errEl = tid('auth-error');
     errEl.textContent = '';
-    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) { errEl.textContent = 'Masukkan email yang valid.'; return; }
-    if (signupMode && password.length < 8) { errEl.textContent = 'Kata sandi minimal 8 karakter.'; return; }
-    if (signupMode && password !== confirm) { errEl.textContent = 'Kata sandi tidak sama.'; return; }
-    if (!password) { errEl.textContent = 'Masukkan kata sandi.'; return; }
+    if (!email || !password) { errEl.textContent = 'Masukkan email dan kata sandi.'; return; }
     const btn = tid('auth-submit');
     btn.disabled = true;
     try {
@@ -820,7 +818,8 @@
       await pb.collection('users').authWithPassword(email, password);
     } catch (err) {
       const fields = Object.values(fieldErrorsOf(err));
-      errEl.textContent = fields.length ? fields.join(' ') : errorText(err);
+      // PocketBase answers a wrong password with a bare 400.
+      errEl.textContent = fields.length ? fields.join(' ') : err.status === 400 ? 'Email atau kata sandi salah.' : errorText(err);
       return;
     } finally {
       btn.disabled = false;

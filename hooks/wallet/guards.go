@@ -15,6 +15,24 @@ const (
 	msgLedgerTypes     = "Only deposit and adjustment transactions can be added by hand."
 )
 
+// Stable codes (data.code) of the guards' answers.
+const (
+	CodeBalanceReadOnly     = "balance_read_only"
+	CodeLedgerAppendOnly    = "ledger_append_only"
+	CodeLedgerType          = "ledger_type_not_allowed"
+	CodeInvalidAmount       = "invalid_amount"
+	CodeLedgerOrder         = "ledger_order_not_allowed"
+	CodeInsufficientBalance = "insufficient_balance"
+	CodeLedgerFailed        = "ledger_failed"
+)
+
+// refuse is a 400 with a stable code; cause is kept for the logs only.
+func refuse(code, message string, cause error) *router.ApiError {
+	err := router.NewBadRequestError(message, cause)
+	err.Data["code"] = code
+	return err
+}
+
 // Guards makes the ledger the only way money moves on app: hooks.Register
 // binds them, so every app that runs vipbase has them.
 func Guards(app core.App) {
@@ -23,22 +41,22 @@ func Guards(app core.App) {
 	// write back a stale balance.
 	app.OnRecordUpdate("users").BindFunc(func(e *core.RecordEvent) error {
 		if e.Record.GetInt("balance") != e.Record.Original().GetInt("balance") {
-			return router.NewBadRequestError(msgBalanceReadOnly, nil)
+			return refuse(CodeBalanceReadOnly, msgBalanceReadOnly, nil)
 		}
 		e.Record.IgnoreUnchangedFields(true)
 		return e.Next()
 	})
 	app.OnRecordCreate("users").BindFunc(func(e *core.RecordEvent) error {
 		if e.Record.GetInt("balance") != 0 {
-			return router.NewBadRequestError(msgBalanceReadOnly, nil)
+			return refuse(CodeBalanceReadOnly, msgBalanceReadOnly, nil)
 		}
 		return e.Next()
 	})
 	app.OnRecordUpdate("wallet_transactions").BindFunc(func(e *core.RecordEvent) error {
-		return router.NewBadRequestError(msgLedgerAppend, nil)
+		return refuse(CodeLedgerAppendOnly, msgLedgerAppend, nil)
 	})
 	app.OnRecordDelete("wallet_transactions").BindFunc(func(e *core.RecordEvent) error {
-		return router.NewBadRequestError(msgLedgerAppend, nil)
+		return refuse(CodeLedgerAppendOnly, msgLedgerAppend, nil)
 	})
 
 	// A superuser adds deposits/adjustments through the normal REST create
@@ -46,14 +64,14 @@ func Guards(app core.App) {
 	app.OnRecordCreateRequest("wallet_transactions").BindFunc(func(e *core.RecordRequestEvent) error {
 		typ := e.Record.GetString("type")
 		if typ != Deposit && typ != Adjustment {
-			return e.BadRequestError(msgLedgerTypes, nil)
+			return refuse(CodeLedgerType, msgLedgerTypes, nil)
 		}
 		amount := int64(e.Record.GetInt("amount"))
 		if amount == 0 || (typ == Deposit && amount < 0) {
-			return e.BadRequestError("A deposit must be a positive whole rupiah amount; an adjustment must not be 0.", nil)
+			return refuse(CodeInvalidAmount, "A deposit must be a positive whole rupiah amount; an adjustment must not be 0.", nil)
 		}
 		if e.Record.GetString("order") != "" {
-			return e.BadRequestError("Deposits and adjustments are not tied to an order.", nil)
+			return refuse(CodeLedgerOrder, "Deposits and adjustments are not tied to an order.", nil)
 		}
 		var row *core.Record
 		err := e.App.RunInTransaction(func(tx core.App) error {
@@ -63,9 +81,9 @@ func Guards(app core.App) {
 		})
 		switch {
 		case errors.Is(err, ErrInsufficientBalance):
-			return e.BadRequestError("This adjustment would make the balance negative.", nil)
+			return refuse(CodeInsufficientBalance, "This adjustment would make the balance negative.", nil)
 		case err != nil:
-			return e.BadRequestError("Could not add the wallet transaction.", err)
+			return refuse(CodeLedgerFailed, "Could not add the wallet transaction.", err)
 		}
 		return e.JSON(http.StatusOK, row)
 	})

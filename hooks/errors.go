@@ -1,0 +1,153 @@
+package hooks
+
+import (
+	"net/http"
+	"strings"
+
+	validation "github.com/pocketbase/ozzo-validation/v4"
+	"github.com/pocketbase/pocketbase/apis"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
+	"github.com/pocketbase/pocketbase/tools/router"
+)
+
+// Stable error codes. Every error answer of a custom route carries one as
+// data.code (README, "Error codes"), so a client picks its own words by
+// code, never by the English message; field errors keep PocketBase's shape,
+// data.<field> = {code, message}, with the field codes below.
+const (
+	CodeValidationFailed    = "validation_failed"    // 400: see the field errors
+	CodeInvalidBody         = "invalid_body"         // 400: not the JSON the route takes
+	CodeProductNotFound     = "product_not_found"    // 404: unknown or inactive product
+	CodeOutOfStock          = "out_of_stock"         // 409
+	CodeInsufficientBalance = "insufficient_balance" // 402
+	CodePriceChanged        = "price_changed"        // 409: the amount sent is not today's price
+	CodeIdempotencyMismatch = "idempotency_mismatch" // 409: the key was used for another order
+	CodeNotConfigured       = "not_configured"       // 503: no provider credentials
+	CodeOrderFailed         = "order_failed"         // 500: not placed, nothing charged
+	CodeOrderNotFound       = "order_not_found"      // 404
+	CodeBatchNotAllowed     = "batch_not_allowed"    // 400: orders are not created in /api/batch
+	CodeServerFields        = "server_fields"        // 400: fields only the server sets were sent
+	CodeOrderFinal          = "order_final"          // 400: a finished order cannot be reopened
+	CodeOrderNotPending     = "order_not_pending"    // 409
+	CodeSendUnknown         = "send_outcome_unknown" // 409: reconciled, never resent
+	CodeOrderNotSent        = "order_not_sent"       // 409: nothing to recheck yet
+	CodeProviderUnavailable = "provider_unavailable" // 502: VIP-Reseller did not answer
+	CodePlayerNotFound      = "player_not_found"     // 404: nickname check
+	CodeNoNicknameCheck     = "nickname_unsupported" // 400: the game has no nickname check
+	CodeUnknownAction       = "unknown_action"       // 400: admin sync routes
+	CodeSyncRunning         = "sync_running"         // 409
+	CodeSignatureInvalid    = "signature_invalid"    // 401: webhook
+	CodeSourceNotAllowed    = "source_not_allowed"   // 403: webhook IP allowlist
+	CodeInvalidCallback     = "invalid_callback"     // 400: webhook body
+
+	// By status, for answers that name nothing more specific.
+	CodeBadRequest   = "bad_request"
+	CodeAuthRequired = "auth_required"
+	CodeForbidden    = "forbidden"
+	CodeNotFound     = "not_found"
+	CodeBodyTooLarge = "body_too_large"
+	CodeRateLimited  = "rate_limited"
+	CodeInternal     = "internal_error"
+	CodeUnavailable  = "unavailable"
+)
+
+// Field errors (data.<field>.code) of the order and nickname inputs.
+var (
+	errTargetDigits       = validation.NewError("validation_target_digits", "Must be 6–20 digits.")
+	errTargetPhone        = validation.NewError("validation_target_phone_prefix", "A phone number must start with 0 or 62.")
+	errTargetGame         = validation.NewError("validation_target_game_id", "Must be 1–64 letters, digits, dots, underscores or dashes.")
+	errZoneRequired       = validation.NewError("validation_zone_required", "This game needs a zone/server ID.")
+	errZoneInvalid        = validation.NewError("validation_zone_invalid", "Must be 1–64 letters, digits, dots, underscores or dashes.")
+	errSocialTarget       = validation.NewError("validation_target_link", "Must not be empty and at most 500 characters.")
+	errQuantityRange      = validation.NewError("validation_quantity_range", "Quantity is outside the allowed range for this service.")
+	errProductRequired    = validation.NewError("validation_product_required", "Choose a product.")
+	errGameRequired       = validation.NewError("validation_game_required", "Choose a game.")
+	errIdempotencyKeySize = validation.NewError("validation_idempotency_key_length", "Must be at most 200 characters.")
+)
+
+// apiError is an error answer with a stable code; cause, when an error, is
+// kept for the logs and never shown (validation.Errors become field errors).
+func apiError(status int, code, message string, cause any) *router.ApiError {
+	err := router.NewApiError(status, message, cause)
+	err.Data["code"] = code
+	return err
+}
+
+// fieldsError is the 400 of bad input: data.code validation_failed and one
+// entry per field.
+func fieldsError(fields validation.Errors) *router.ApiError {
+	return apiError(http.StatusBadRequest, CodeValidationFailed, MsgValidationFailed, fields)
+}
+
+// invalidBody is the 400 of a body that does not decode.
+func invalidBody(message string, cause error) *router.ApiError {
+	if message == "" {
+		message = "Invalid request body."
+	}
+	return apiError(http.StatusBadRequest, CodeInvalidBody, message, cause)
+}
+
+// unavailable is the 503 every provider-backed route gives without credentials.
+func unavailable() *router.ApiError {
+	return apiError(http.StatusServiceUnavailable, CodeNotConfigured, MsgNotConfigured, nil)
+}
+
+// customRoutePrefixes are the paths whose error answers codedErrors gives a
+// data.code: vipbase's own routes (PocketBase's keep their own shape).
+var customRoutePrefixes = []string{"/api/orders/", "/api/games/", "/api/admin/", "/api/webhooks/"}
+
+// codedErrors makes every error answer of a custom route carry data.code,
+// including those of PocketBase's middlewares around it (auth, the rate
+// limiter, a recovered panic): it runs outside all of them.
+func codedErrors() *hook.Handler[*core.RequestEvent] {
+	return &hook.Handler[*core.RequestEvent]{
+		Id:       "vipbaseCodedErrors",
+		Priority: apis.DefaultPanicRecoverMiddlewarePriority - 5, // inside the activity logger, outside the rest
+		Func: func(e *core.RequestEvent) error {
+			err := e.Next()
+			if err == nil || !isCustomRoute(e.Request.URL.Path) {
+				return err
+			}
+			apiErr := router.ToApiError(err) // as PocketBase would answer it
+			if _, ok := apiErr.Data["code"]; !ok {
+				apiErr.Data["code"] = codeForStatus(apiErr.Status)
+			}
+			return apiErr
+		},
+	}
+}
+
+func isCustomRoute(path string) bool {
+	for _, p := range customRoutePrefixes {
+		if strings.HasPrefix(path, p) {
+			return true
+		}
+	}
+	return false
+}
+
+func codeForStatus(status int) string {
+	switch status {
+	case http.StatusUnauthorized:
+		return CodeAuthRequired
+	case http.StatusForbidden:
+		return CodeForbidden
+	case http.StatusNotFound:
+		return CodeNotFound
+	case http.StatusRequestEntityTooLarge:
+		return CodeBodyTooLarge
+	case http.StatusTooManyRequests:
+		return CodeRateLimited
+	case http.StatusServiceUnavailable:
+		return CodeUnavailable
+	}
+	if status >= 500 {
+		return CodeInternal
+	}
+	return CodeBadRequest
+}
+
+func errOrderNotFound() *router.ApiError {
+	return apiError(http.StatusNotFound, CodeOrderNotFound, "Order not found.", nil)
+}
