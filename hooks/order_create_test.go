@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -53,40 +54,6 @@ func TestPrepaidOrderHappyPath(t *testing.T) {
 	assert.Equal(t, "success", got.data()["status"])
 	byTrx := e.do(http.MethodGet, prepaidURL+"?trxId="+o.GetString("external_id"), userTokens[userEmail], nil)
 	assert.Equal(t, number, byTrx.data()["orderNumber"])
-	e.assertLedgerConsistent()
-}
-
-func TestOrderRoutesPerRole(t *testing.T) {
-	e := newEnv(t).ready()
-	e.deposit(userEmail, 500_000)
-	res := e.do(http.MethodPost, gameURL, userTokens[userEmail], map[string]any{"service": "ML86-S2", "userId": "12345678", "zoneId": "1234"})
-	require.Equal(t, 200, res.Status, res.Raw)
-	number := res.data()["orderNumber"].(string)
-	assert.True(t, strings.HasPrefix(number, "ORD-"))
-	assert.Equal(t, "1234", res.data()["zoneId"])
-
-	for _, sc := range []struct {
-		name, method, url, token string
-		status                   int
-	}{
-		{"guest create", http.MethodPost, gameURL, "", 401},
-		{"superuser create", http.MethodPost, gameURL, superToken, 403},
-		{"guest get", http.MethodGet, gameURL + "?orderNumber=" + number, "", 401},
-		{"other user get", http.MethodGet, gameURL + "?orderNumber=" + number, userTokens[otherEmail], 404},
-		{"owner get other category", http.MethodGet, prepaidURL + "?orderNumber=" + number, userTokens[userEmail], 404},
-		{"owner get", http.MethodGet, gameURL + "?orderNumber=" + number, userTokens[userEmail], 200},
-		{"superuser get", http.MethodGet, gameURL + "?orderNumber=" + number, superToken, 200},
-		{"unknown number", http.MethodGet, gameURL + "?orderNumber=ORD-1-XXXXX", userTokens[userEmail], 404},
-		{"guest process", http.MethodPost, "/api/orders/process", "", 401},
-		{"user process", http.MethodPost, "/api/orders/process", userTokens[userEmail], 403},
-		{"user recheck", http.MethodPost, "/api/admin/orders/recheck", userTokens[userEmail], 403},
-	} {
-		before := e.count("orders", "", nil)
-		r := e.do(sc.method, sc.url, sc.token, map[string]any{"service": "ML86-S2", "userId": "12345678", "zoneId": "1234", "orderNumber": number})
-		assert.Equal(t, sc.status, r.Status, "%s: %s", sc.name, r.Raw)
-		assert.Equal(t, before, e.count("orders", "", nil), sc.name)
-	}
-	assert.Equal(t, 1, e.sb.Count("game-feature", "order"))
 	e.assertLedgerConsistent()
 }
 
@@ -285,4 +252,35 @@ func fire(n int, f func(i int) response) map[int]int {
 	}
 	wg.Wait()
 	return out
+}
+
+func TestBatchCannotCreateOrders(t *testing.T) {
+	e := newEnv(t).ready()
+	e.deposit(userEmail, 100_000)
+	s := e.app.Settings()
+	s.Batch.Enabled = true
+	require.NoError(t, e.app.Save(s))
+	p := e.product("prepaid", "TELKOMSEL_10K")
+	start := time.Now()
+	r := e.do(http.MethodPost, "/api/batch", userTokens[userEmail], map[string]any{"requests": []map[string]any{{
+		"method": "POST", "url": "/api/collections/orders/records",
+		"body": map[string]any{"user": userIDs[userEmail], "product": p.Id, "target": "081234567890"},
+	}}})
+	assert.Equal(t, 400, r.Status, r.Raw)
+	assert.Less(t, time.Since(start), 2*time.Second, "refused at once, not after the batch timeout")
+	time.Sleep(100 * time.Millisecond) // a stray goroutine would have committed by now
+	assert.Zero(t, e.count("orders", "", nil))
+	assert.Equal(t, int64(100_000), e.balance(userEmail))
+	assert.Zero(t, e.sb.Count("prepaid", "order"))
+}
+
+func TestSocialQuantityIsCapped(t *testing.T) {
+	e := newEnv(t).ready()
+	e.deposit(userEmail, 100_000)
+	p := e.product("social", "3249")
+	p.Set("max", 0)
+	require.NoError(t, e.app.Save(p))
+	r := e.do(http.MethodPost, socialURL, userTokens[userEmail], map[string]any{"service": "3249", "target": "x", "quantity": int64(1) << 50})
+	assert.Equal(t, 400, r.Status, r.Raw)
+	assert.Zero(t, e.count("orders", "", nil))
 }

@@ -334,3 +334,17 @@ func TestWebhookBurstBehindTheRateLimiterIsDeferredNotHeld(t *testing.T) {
 	e.poll()
 	assert.Equal(t, hooks.OrderSuccess, e.order(number).GetString("status"))
 }
+
+func TestLateProviderNewsFlagsAnOrderReconcileFailed(t *testing.T) {
+	e := newEnv(t, shortTimeout).ready()
+	e.deposit(userEmail, 100_000)
+	e.sb.Inject(sandbox.Fault{Kind: sandbox.FaultHTTP500, Endpoint: "prepaid", Type: "order"})
+	n := e.buyPrepaid(userEmail, "081200000654")
+	e.backdate(n, time.Hour, "next_attempt_at", "submitted_at", "sent_at")
+	e.poll()
+	require.Equal(t, hooks.OrderFailed, e.order(n).GetString("status"))
+
+	body := `{"data":{"trxid":"VPLATE000001","data":"081200000654","status":"success","note":"SN"}}`
+	require.Equal(t, 200, e.callback(body, "application/json", e.sb.Signature()).Status)
+	assert.Contains(t, e.order(n).GetString("review"), "VPLATE000001")
+}

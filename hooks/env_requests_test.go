@@ -1,0 +1,44 @@
+package hooks_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http/httptest"
+
+	"github.com/stretchr/testify/require"
+)
+
+// response is a decoded JSON answer.
+type response struct {
+	Status int
+	Body   map[string]any
+	Raw    string
+}
+
+func (r response) data() map[string]any {
+	d, _ := r.Body["data"].(map[string]any)
+	return d
+}
+
+func (e *env) do(method, url, token string, body any, headers ...string) response {
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		require.NoError(e.t, err)
+		rd = bytes.NewReader(b)
+	}
+	req := httptest.NewRequest(method, url, rd)
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", token)
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	rec := httptest.NewRecorder()
+	e.handler().ServeHTTP(rec, req)
+	out := response{Status: rec.Code, Raw: rec.Body.String()}
+	_ = json.Unmarshal(rec.Body.Bytes(), &out.Body)
+	return out
+}
