@@ -29,13 +29,15 @@ func SellPrice(cost, markupBasisPoints int64) int64 {
 	return (p + 99) / 100 * 100
 }
 
+type nicknameGame struct {
+	prefix, code string
+	zone         bool
+}
+
 // nicknameGames maps a provider game name prefix to its get-nickname code and
 // whether it needs a zone. Only used to prefill new products; the operator
 // can edit both fields in the dashboard afterwards.
-var nicknameGames = []struct {
-	prefix, code string
-	zone         bool
-}{
+var nicknameGames = []nicknameGame{
 	{"mobile legends", "mobile-legends", true},
 	{"free fire", "free-fire", false},
 	{"pubgm", "pubgm", false},

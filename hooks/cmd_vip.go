@@ -93,7 +93,7 @@ func (s *Service) vipCommand() *cobra.Command {
 // Check prints the provider report of `vip check` to w.
 func (s *Service) Check(ctx context.Context, w io.Writer, publicURL string) error {
 	if s.client == nil {
-		return errors.New("VIP-Reseller is not configured: set VIP_RESELLER_API_ID and VIP_RESELLER_API_KEY (or pass --sandbox)")
+		return errors.New(notConfiguredHint)
 	}
 	fmt.Fprintf(w, "VIP-Reseller check — %s\n", s.client.BaseURL())
 	p, err := s.client.Profile.Get(ctx)
@@ -125,7 +125,7 @@ func (s *Service) Check(ctx context.Context, w io.Writer, publicURL string) erro
 	if publicURL == "" {
 		publicURL = s.app.Settings().Meta.AppURL
 	}
-	callback := strings.TrimRight(publicURL, "/") + "/api/webhooks/vip-reseller"
+	callback := strings.TrimRight(publicURL, "/") + WebhookPath
 	if publicURL == "" || strings.Contains(publicURL, "localhost") || strings.Contains(publicURL, "127.0.0.1") {
 		callback += "   (set your public URL: --public-url or Settings › Application URL)"
 	}

@@ -13,7 +13,7 @@ import (
 )
 
 // DefaultAPIURL is the provider's production base URL.
-const DefaultAPIURL = "https://vip-reseller.co.id/api"
+const DefaultAPIURL = vipreseller.DefaultBaseURL
 
 // Config is everything vipbase needs to know about its provider and policy.
 // main builds it from the environment (ConfigFromEnv); tests build it by hand.

@@ -2,6 +2,7 @@ package hooks
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 
 	validation "github.com/pocketbase/ozzo-validation/v4"
@@ -9,6 +10,8 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
 	"github.com/pocketbase/pocketbase/tools/router"
+
+	"github.com/vipbase/vipbase/vipreseller"
 )
 
 // Stable error codes. Every error answer of a custom route carries one as
@@ -51,6 +54,15 @@ const (
 	CodeInternal     = "internal_error"
 	CodeUnavailable  = "unavailable"
 )
+
+// MsgNotConfigured is the answer of provider-backed routes without credentials.
+const MsgNotConfigured = "VIP-Reseller is not configured."
+
+// notConfiguredHint tells an operator what to do about it.
+const notConfiguredHint = "VIP-Reseller is not configured: set VIP_RESELLER_API_ID and VIP_RESELLER_API_KEY (or run with --sandbox)."
+
+// ErrNotConfigured means the provider has no credentials: nothing was sent.
+var ErrNotConfigured = vipreseller.ErrNotConfigured
 
 // Field errors (data.<field>.code) of the order and nickname inputs.
 var (
@@ -119,12 +131,7 @@ func codedErrors() *hook.Handler[*core.RequestEvent] {
 }
 
 func isCustomRoute(path string) bool {
-	for _, p := range customRoutePrefixes {
-		if strings.HasPrefix(path, p) {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(customRoutePrefixes, func(p string) bool { return strings.HasPrefix(path, p) })
 }
 
 func codeForStatus(status int) string {

@@ -3,6 +3,7 @@ package hooks
 import (
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -118,10 +119,8 @@ func nicknameAnswer(e *core.RequestEvent, name string) error {
 // nicknameCode resolves the game parameter: a known nickname code, or a
 // game product's configured nickname_code.
 func (s *Service) nicknameCode(game string) (code string, needsZone bool) {
-	for _, n := range nicknameGames {
-		if n.code == game {
-			return n.code, n.zone
-		}
+	if i := slices.IndexFunc(nicknameGames, func(n nicknameGame) bool { return n.code == game }); i >= 0 {
+		return nicknameGames[i].code, nicknameGames[i].zone
 	}
 	p, err := s.app.FindFirstRecordByFilter("products", "category = 'game' && active = true && code = {:c}", dbx.Params{"c": game})
 	if err != nil {

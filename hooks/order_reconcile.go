@@ -126,18 +126,6 @@ func lastSend(o *core.Record) time.Time {
 	return o.GetDateTime("submitted_at").Time()
 }
 
-// pickTrx returns the item of a status answer that is trxid. An answer
-// about other transactions (a provider ignoring the trxid parameter) is no
-// answer at all: applying it would move the wrong order.
-func pickTrx(list []vipreseller.Transaction, trxid string) (vipreseller.Transaction, bool) {
-	for _, t := range list {
-		if t.TrxID == trxid {
-			return t, true
-		}
-	}
-	return vipreseller.Transaction{}, false
-}
-
 // transactionMatches tells whether a provider transaction is this order:
 // same target (and zone), same service.
 func transactionMatches(o *core.Record, t vipreseller.Transaction) bool {

@@ -3,7 +3,9 @@ package hooks
 import (
 	"context"
 	"errors"
+	"maps"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -209,7 +211,7 @@ func (s *Service) handleRecheck(e *core.RequestEvent) error {
 		if err != nil {
 			return apiError(http.StatusBadGateway, CodeProviderUnavailable, "VIP-Reseller did not answer the status request.", err)
 		}
-		if trx, found := pickTrx(list, o.GetString("external_id")); found {
+		if trx, found := vipreseller.FindTransaction(list, o.GetString("external_id")); found {
 			err = s.updateOrder(o.Id, func(tx core.App, o *core.Record) error {
 				if o.GetString("status") == OrderPending {
 					return s.adoptTransaction(tx, o, trx, SourceAdmin)
@@ -269,14 +271,9 @@ func (s *Service) registerOrderHooks() {
 		if err != nil {
 			return invalidBody("", err)
 		}
-		var forbidden []string
-		for k := range info.Body {
-			if !sdkOrderFields[k] {
-				forbidden = append(forbidden, k)
-			}
-		}
+		forbidden := slices.DeleteFunc(slices.Sorted(maps.Keys(info.Body)), func(k string) bool { return sdkOrderFields[k] })
 		if len(forbidden) > 0 {
-			return apiError(http.StatusBadRequest, CodeServerFields, "These fields are set by the server and cannot be sent: "+strings.Join(sortedStrings(forbidden), ", ")+".", nil)
+			return apiError(http.StatusBadRequest, CodeServerFields, "These fields are set by the server and cannot be sent: "+strings.Join(forbidden, ", ")+".", nil)
 		}
 		in := OrderInput{UserID: e.Record.GetString("user"), ProductID: e.Record.GetString("product"),
 			Target: e.Record.GetString("target"), Zone: e.Record.GetString("zone"),
@@ -332,11 +329,3 @@ func (s *Service) registerOrderHooks() {
 
 // sdkOrderFields are the only fields a client may send to create an order.
 var sdkOrderFields = map[string]bool{"user": true, "product": true, "target": true, "zone": true, "quantity": true, "idempotency_key": true}
-
-func sortedStrings(in []string) []string {
-	m := make(map[string]bool, len(in))
-	for _, v := range in {
-		m[v] = true
-	}
-	return sortedKeys(m)
-}

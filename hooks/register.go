@@ -19,9 +19,6 @@ import (
 	"github.com/vipbase/vipbase/vipreseller/sandbox"
 )
 
-// MsgNotConfigured is the answer of provider-backed routes without credentials.
-const MsgNotConfigured = "VIP-Reseller is not configured."
-
 // Service is the running vipbase integration bound to one app.
 type Service struct {
 	app     core.App
@@ -65,8 +62,7 @@ func Register(app core.App, cfg Config) (*Service, error) {
 
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		if s.client == nil {
-			msg := "VIP-Reseller is not configured: set VIP_RESELLER_API_ID and VIP_RESELLER_API_KEY " +
-				"(or run with --sandbox). Order routes answer 503 until then."
+			msg := notConfiguredHint + " Order routes answer 503 until then."
 			app.Logger().Warn(msg)
 			fmt.Fprintln(os.Stderr, "WARNING: "+msg)
 		}

@@ -27,7 +27,7 @@ func (s *Service) startSandbox() error {
 	s.cfg.APIKey = srv.APIKey()
 
 	s.app.OnServe().BindFunc(func(se *core.ServeEvent) error {
-		callback := "http://" + loopbackAddr(se.Server.Addr) + "/api/webhooks/vip-reseller"
+		callback := "http://" + loopbackAddr(se.Server.Addr) + WebhookPath
 		srv.SetCallbackURL(callback)
 		fmt.Fprintf(os.Stderr, "Sandbox provider: %s (callbacks → %s)\n", srv.URL, callback)
 		fmt.Fprintf(os.Stderr, "  try: VIP_RESELLER_API_URL=%s VIP_RESELLER_API_ID=%s VIP_RESELLER_API_KEY=<sandbox key> vipbase vip check\n",

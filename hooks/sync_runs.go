@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -37,9 +37,6 @@ const (
 // ErrSyncBusy means the same kind of sync is already running; a second one
 // would only race the first for the same rows.
 var ErrSyncBusy = errors.New("a sync of this kind is already running")
-
-// ErrNotConfigured means the provider has no credentials.
-var ErrNotConfigured = errors.New(MsgNotConfigured)
 
 // syncGuards keeps syncs from overlapping: catalog actions (services,
 // products, full) share one lock because they write the same rows.
@@ -114,12 +111,7 @@ func (s *Service) RunSync(ctx context.Context, action, trigger string, progress 
 }
 
 func isSyncAction(action string) bool {
-	for _, a := range SyncActions {
-		if a == action {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(SyncActions, action)
 }
 
 func (s *Service) startRun(action, trigger string) (*core.Record, error) {
@@ -175,14 +167,4 @@ func truncate(s string, n int) string {
 		n-- // never cut a character in half
 	}
 	return s[:n]
-}
-
-// sortedKeys is for stable, readable summaries.
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

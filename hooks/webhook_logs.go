@@ -87,7 +87,7 @@ func (s *Service) signature() string {
 	return vipreseller.Sign(s.cfg.APIID, s.cfg.APIKey)
 }
 
-// handleWebhookHealth: GET /api/webhooks/vip-reseller.
+// handleWebhookHealth answers GET WebhookPath.
 func (s *Service) handleWebhookHealth(e *core.RequestEvent) error {
 	data := map[string]any{"status": "active", "configured": s.cfg.Configured(), "lastCallbackAt": nil}
 	var last struct {

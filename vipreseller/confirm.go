@@ -55,7 +55,7 @@ func (c *Client) Confirm(ctx context.Context, ep Endpoint, trxid string) (Transa
 			return Transaction{}, ctx.Err()
 		}
 	}
-	if t, ok := findTrx(b.list, trxid); ok {
+	if t, ok := FindTransaction(b.list, trxid); ok {
 		return t, nil
 	}
 	if len(b.ids) == 1 || (b.err != nil && !errors.Is(b.err, context.Canceled) && !errors.Is(b.err, context.DeadlineExceeded)) {
@@ -70,7 +70,7 @@ func (c *Client) Confirm(ctx context.Context, ep Endpoint, trxid string) (Transa
 	if err != nil {
 		return Transaction{}, err
 	}
-	if t, ok := findTrx(list, trxid); ok {
+	if t, ok := FindTransaction(list, trxid); ok {
 		return t, nil
 	}
 	return Transaction{}, &APIError{Endpoint: ep, Type: "status", Message: MsgTransactionNotFound}
@@ -97,7 +97,10 @@ func (c *Client) runConfirmBatch(ctx context.Context, ep Endpoint, b *confirmBat
 	b.list, b.err = c.statusCall(ctx, ep, StatusParams{Limit: limit}, true)
 }
 
-func findTrx(list []Transaction, trxid string) (Transaction, bool) {
+// FindTransaction returns the item of a status answer that is trxid. An
+// answer about other transactions (a provider ignoring the trxid parameter)
+// is no answer at all: applying it would move the wrong order.
+func FindTransaction(list []Transaction, trxid string) (Transaction, bool) {
 	for _, t := range list {
 		if t.TrxID == trxid {
 			return t, true
