@@ -65,7 +65,11 @@ func (s *Service) reconcile(ctx context.Context, ep vipreseller.Endpoint, orders
 				matches = append(matches, t)
 			}
 		}
+		// Decided inside, counted once it committed: updateOrder may run
+		// the function again (pbsqlite.GroupCommit).
+		var adopted, done bool
 		err := s.updateOrder(o.Id, func(tx core.App, o *core.Record) error {
+			adopted, done = false, false
 			if o.GetString("status") != OrderPending || o.GetString("dispatch") != dispatchUnknown {
 				return nil
 			}
@@ -81,8 +85,7 @@ func (s *Service) reconcile(ctx context.Context, ep vipreseller.Endpoint, orders
 			}
 			switch {
 			case len(matches) == 1:
-				taken[matches[0].TrxID] = true
-				settled++
+				adopted, done = true, true
 				return s.adoptTransaction(tx, o, matches[0], SourceReconcile)
 			case len(matches) > 1:
 				ids := make([]string, len(matches))
@@ -103,13 +106,19 @@ func (s *Service) reconcile(ctx context.Context, ep vipreseller.Endpoint, orders
 				s.app.Logger().Warn("order needs a person: not in the provider's recent transactions", "order", o.Id, "number", o.GetString("number"))
 				return tx.Save(o)
 			default:
-				settled++
+				done = true
 				_, err := s.failOrder(tx, o, MsgNoProviderRecord, SourceReconcile)
 				return err
 			}
 		})
 		if err != nil {
 			return settled, err
+		}
+		if adopted {
+			taken[matches[0].TrxID] = true
+		}
+		if done {
+			settled++
 		}
 	}
 	return settled, nil
