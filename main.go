@@ -5,11 +5,12 @@ package main
 import (
 	"log"
 	"os"
-	"path/filepath"
+	"sync/atomic"
 
 	"github.com/pocketbase/pocketbase"
+	"github.com/pocketbase/pocketbase/cmd"
 	"github.com/pocketbase/pocketbase/plugins/migratecmd"
-	"github.com/pocketbase/pocketbase/tools/osutils"
+	"github.com/spf13/cobra"
 
 	"github.com/vipbase/vipbase/hooks"
 	"github.com/vipbase/vipbase/internal/pbsqlite"
@@ -25,8 +26,8 @@ func main() {
 	app.RootCmd.PersistentFlags().BoolVar(&sandbox, "sandbox", false,
 		"run against the built-in VIP-Reseller sandbox (no credentials, no network)")
 	var publicDir string
-	app.RootCmd.PersistentFlags().StringVar(&publicDir, "publicDir", defaultPublicDir(),
-		"the directory of the storefront served at /")
+	app.RootCmd.PersistentFlags().StringVar(&publicDir, "publicDir", "",
+		"serve the storefront at / from this directory instead of the copy built into the binary")
 	_ = app.RootCmd.ParseFlags(os.Args[1:]) // eager, like PocketBase's own --dir/--dev
 
 	// Migrations are hand-written Go files; a dashboard edit must not write
@@ -42,16 +43,24 @@ func main() {
 	if _, err := hooks.Register(app, cfg); err != nil {
 		log.Fatal(err)
 	}
-	if err := app.Start(); err != nil {
+	// app.Start() would add these two commands and then drop serve's error
+	// (exit status 0). Adding them here lets a serve that cannot start (a bad
+	// --publicDir, a busy port, a failed migration) exit 1, which systemd's
+	// Restart=on-failure and scripts can see.
+	app.RootCmd.AddCommand(cmd.NewSuperuserCommand(app))
+	serve := cmd.NewServeCommand(app, true)
+	var serveFailed atomic.Bool
+	run := serve.RunE
+	serve.RunE = func(c *cobra.Command, args []string) error {
+		err := run(c, args) // printed by cobra
+		serveFailed.Store(err != nil)
+		return err
+	}
+	app.RootCmd.AddCommand(serve)
+	if err := app.Execute(); err != nil {
 		log.Fatal(err)
 	}
-}
-
-// defaultPublicDir is ./pb_public under `go run`, else pb_public next to the
-// binary (PocketBase's convention).
-func defaultPublicDir() string {
-	if osutils.IsProbablyGoRun() {
-		return "./pb_public"
+	if serveFailed.Load() {
+		os.Exit(1)
 	}
-	return filepath.Join(os.Args[0], "../pb_public")
 }

@@ -40,7 +40,8 @@ type Config struct {
 	// LowBalanceThreshold makes sync-balance log a warning below it (rupiah).
 	LowBalanceThreshold int64
 
-	// PublicDir is the storefront served at / ("" = none).
+	// PublicDir, when set, is a directory served at / instead of the
+	// storefront embedded in the binary (pb_public); it must exist.
 	PublicDir string
 
 	// Sandbox runs the app against an in-process VIP-Reseller simulator.
