@@ -94,3 +94,130 @@ func TestStorefrontBadPublicDirStopsServe(t *testing.T) {
 	}
 }
 
+// The shopper-facing rate limits (pb_migrations/*_shopper_rate_limits.go).
+
+func rule(t *testing.T, app core.App, label string) core.RateLimitRule {
+	t.Helper()
+	for _, r := range app.Settings().RateLimits.Rules {
+		if r.Label == label {
+			return r
+		}
+	}
+	t.Fatalf("no rate limit rule %q in %v", label, app.Settings().RateLimits.Rules)
+	return core.RateLimitRule{}
+}
+
+func TestShopperRateLimitDefaults(t *testing.T) {
+	e := newEnv(t)
+	rl := e.app.Settings().RateLimits
+	require.True(t, rl.Enabled)
+	for _, want := range []core.RateLimitRule{
+		{Label: "*:auth", MaxRequests: 10, Duration: 60},
+		{Label: "users:create", MaxRequests: 10, Duration: 600},
+		{Label: "GET /api/games/nickname", MaxRequests: 20, Duration: 60},
+		{Label: "POST /api/checkout", MaxRequests: 10, Duration: 60},
+		{Label: "GET /api/orders/track", MaxRequests: 20, Duration: 60},
+		{Label: "POST /api/webhooks/vip-reseller", MaxRequests: 300, Duration: 1},
+		// PocketBase's own defaults for the rest stay.
+		{Label: "*:create", MaxRequests: 20, Duration: 5},
+		{Label: "/api/", MaxRequests: 300, Duration: 10},
+	} {
+		assert.Equal(t, want, rule(t, e.app, want.Label))
+	}
+	// The labels are the ones PocketBase looks up for these requests, most
+	// specific first (apis/middlewares_rate_limit.go).
+	for _, c := range []struct {
+		labels []string
+		want   string
+	}{
+		{[]string{"users:authWithPassword", "users:auth", "*:authWithPassword", "*:auth",
+			"POST /api/collections/users/auth-with-password", "/api/collections/users/auth-with-password"}, "*:auth"},
+		{[]string{"users:create", "*:create", "POST /api/collections/users/records", "/api/collections/users/records"}, "users:create"},
+		{[]string{"POST /api/checkout", "/api/checkout"}, "POST /api/checkout"},
+		{[]string{"GET /api/orders/track", "/api/orders/track"}, "GET /api/orders/track"},
+	} {
+		got, ok := rl.FindRateLimitRule(c.labels)
+		require.True(t, ok, c.labels)
+		assert.Equal(t, c.want, got.Label, c.labels)
+	}
+}
+
+func TestMistypedPasswordRetryIsNotRateLimited(t *testing.T) {
+	e := newEnv(t)
+	login := func(password string) int {
+		return e.do(http.MethodPost, "/api/collections/users/auth-with-password", "",
+			map[string]string{"identity": userEmail, "password": password}).Status
+	}
+	// PocketBase's default (2 per 3 s) answered the third of these with 429.
+	assert.Equal(t, http.StatusBadRequest, login("1234567899"))
+	assert.Equal(t, http.StatusBadRequest, login("1234567809"))
+	assert.Equal(t, http.StatusOK, login("1234567890"))
+	// The limit is still there: the 11th attempt in a minute is refused.
+	for range 7 {
+		assert.Equal(t, http.StatusBadRequest, login("wrong-password"))
+	}
+	assert.Equal(t, http.StatusTooManyRequests, login("1234567890"))
+}
+
+func TestSignUpRetryIsNotRateLimited(t *testing.T) {
+	e := newEnv(t)
+	signUp := func(email, password, confirm string) int {
+		return e.do(http.MethodPost, "/api/collections/users/records", "", map[string]string{
+			"email": email, "password": password, "passwordConfirm": confirm}).Status
+	}
+	assert.Equal(t, http.StatusBadRequest, signUp("baru@vipbase.test", "rahasia-123", "rahasia-124"))
+	assert.Equal(t, http.StatusBadRequest, signUp("baru@vipbase.test", "pendek", "pendek"))
+	assert.Equal(t, http.StatusOK, signUp("baru@vipbase.test", "rahasia-123", "rahasia-123"))
+}
+
+// shopperRateLimitsMigration is the migration under test, found by its file.
+func shopperRateLimitsMigration(t *testing.T) *core.Migration {
+	t.Helper()
+	for _, m := range core.AppMigrations.Items() {
+		if strings.HasSuffix(m.File, "_shopper_rate_limits.go") {
+			return m
+		}
+	}
+	t.Fatal("no *_shopper_rate_limits.go migration registered")
+	return nil
+}
+
+func TestShopperRateLimitsKeepTheOperatorsRules(t *testing.T) {
+	e := newEnv(t)
+	mig := shopperRateLimitsMigration(t)
+
+	// As an operator might have it before the migration runs: their own auth
+	// limit, their own checkout rule for guests, no sign-up rule.
+	s := e.app.Settings()
+	s.RateLimits.Rules = []core.RateLimitRule{
+		{Label: "*:auth", MaxRequests: 5, Duration: 30},
+		{Label: "POST /api/checkout", Audience: core.RateLimitRuleAudienceGuest, MaxRequests: 3, Duration: 60},
+		{Label: "/api/", MaxRequests: 100, Duration: 10},
+	}
+	require.NoError(t, e.app.Save(s))
+	require.NoError(t, mig.Up(e.app))
+	assert.Equal(t, []core.RateLimitRule{
+		{Label: "*:auth", MaxRequests: 5, Duration: 30},
+		{Label: "POST /api/checkout", Audience: core.RateLimitRuleAudienceGuest, MaxRequests: 3, Duration: 60},
+		{Label: "/api/", MaxRequests: 100, Duration: 10},
+		{Label: "users:create", MaxRequests: 10, Duration: 600},
+		{Label: "GET /api/orders/track", MaxRequests: 20, Duration: 60},
+	}, e.app.Settings().RateLimits.Rules)
+
+	// Down removes only what is still as the migration left it.
+	require.NoError(t, mig.Down(e.app))
+	assert.Equal(t, []core.RateLimitRule{
+		{Label: "*:auth", MaxRequests: 5, Duration: 30},
+		{Label: "POST /api/checkout", Audience: core.RateLimitRuleAudienceGuest, MaxRequests: 3, Duration: 60},
+		{Label: "/api/", MaxRequests: 100, Duration: 10},
+	}, e.app.Settings().RateLimits.Rules)
+
+	// PocketBase's untouched default auth rule is the one it replaces.
+	s = e.app.Settings()
+	s.RateLimits.Rules = []core.RateLimitRule{{Label: "*:auth", MaxRequests: 2, Duration: 3}}
+	require.NoError(t, e.app.Save(s))
+	require.NoError(t, mig.Up(e.app))
+	assert.Equal(t, core.RateLimitRule{Label: "*:auth", MaxRequests: 10, Duration: 60}, rule(t, e.app, "*:auth"))
+	require.NoError(t, mig.Down(e.app))
+	assert.Equal(t, []core.RateLimitRule{{Label: "*:auth", MaxRequests: 2, Duration: 3}}, e.app.Settings().RateLimits.Rules)
+}
