@@ -43,6 +43,10 @@ const (
 	CodeSignatureInvalid    = "signature_invalid"    // 401: webhook
 	CodeSourceNotAllowed    = "source_not_allowed"   // 403: webhook IP allowlist
 	CodeInvalidCallback     = "invalid_callback"     // 400: webhook body
+	CodeTooManyItems        = "too_many_items"       // 400: more transactions in one callback than accepted
+
+	// 400: the order would charge (or cost) more than maxOrderTotal; nothing written, sent or charged.
+	CodeOrderTotalTooLarge = "order_total_too_large"
 
 	// By status, for answers that name nothing more specific.
 	CodeBadRequest   = "bad_request"
@@ -73,6 +77,9 @@ var (
 	errZoneInvalid        = validation.NewError("validation_zone_invalid", "Must be 1–64 letters, digits, dots, underscores or dashes.")
 	errSocialTarget       = validation.NewError("validation_target_link", "Must not be empty and at most 500 characters.")
 	errQuantityRange      = validation.NewError("validation_quantity_range", "Quantity is outside the allowed range for this service.")
+	errQuantityInteger    = validation.NewError("validation_quantity_integer", "Must be a whole number.")
+	errUserRequired       = validation.NewError("validation_user_required", "Choose the user the order is for.")
+	errUserNotFound       = validation.NewError("validation_user_not_found", "No such user.")
 	errProductRequired    = validation.NewError("validation_product_required", "Choose a product.")
 	errGameRequired       = validation.NewError("validation_game_required", "Choose a game.")
 	errIdempotencyKeySize = validation.NewError("validation_idempotency_key_length", "Must be at most 200 characters.")

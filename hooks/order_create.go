@@ -4,9 +4,11 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -28,7 +30,7 @@ type OrderInput struct {
 	Target         string
 	Zone           string
 	Quantity       int64
-	Amount         *int64 // prepaid route: the price the shopper saw
+	Amount         *int64 // routes: the total the shopper saw (amount; social totalPrice)
 	IdempotencyKey string
 	Source         string // SourceAPI or SourceHook
 }
@@ -42,6 +44,9 @@ var numberPrefix = map[string]string{CategoryGame: "ORD", CategoryPrepaid: "PRE"
 func (s *Service) CreateOrder(ctx context.Context, in OrderInput) (order *core.Record, replayed bool, err error) {
 	if s.client == nil {
 		return nil, false, errOrderNotConfigured
+	}
+	if err := s.checkUser(in.UserID); err != nil {
+		return nil, false, err
 	}
 	in.IdempotencyKey = strings.TrimSpace(in.IdempotencyKey)
 	hash := in.requestHash()
@@ -76,7 +81,10 @@ func (s *Service) CreateOrder(ctx context.Context, in OrderInput) (order *core.R
 		if err != nil || !p.GetBool("active") {
 			return errProductNotFound
 		}
-		price, cost := orderAmounts(p, in.Quantity)
+		price, cost, oe := orderAmounts(p, in.Quantity)
+		if oe != nil {
+			return oe
+		}
 		if price <= 0 {
 			return errProductNotFound
 		}
@@ -100,6 +108,9 @@ func (s *Service) CreateOrder(ctx context.Context, in OrderInput) (order *core.R
 		if _, err := wallet.Apply(tx, wallet.Entry{User: in.UserID, Type: wallet.Purchase, Amount: -price, Order: o.Id, Note: "Pembelian " + o.GetString("number")}); err != nil {
 			if errors.Is(err, wallet.ErrInsufficientBalance) {
 				return errInsufficientBalance
+			}
+			if errors.Is(err, sql.ErrNoRows) { // deleted since checkUser
+				return invalidOrder(validation.Errors{"user": errUserNotFound})
 			}
 			return err
 		}
@@ -145,14 +156,45 @@ func (s *Service) newOrderRecord(tx core.App, in OrderInput, p *core.Record, pri
 }
 
 // orderAmounts is what the shopper pays and what it costs us. Social prices
-// are per 1000 units, rounded up to the rupiah.
-func orderAmounts(p *core.Record, quantity int64) (price, cost int64) {
+// are per 1000 units, rounded up to the rupiah. Nothing can wrap: a price
+// or cost × quantity past int64, or a total over maxOrderTotal, is
+// errOrderTotalTooLarge.
+func orderAmounts(p *core.Record, quantity int64) (price, cost int64, oe *orderError) {
 	price, cost = int64(p.GetInt("price")), int64(p.GetInt("cost"))
 	if p.GetString("category") == CategorySocial {
-		price = (price*quantity + 999) / 1000
-		cost = (cost*quantity + 999) / 1000
+		var okPrice, okCost bool
+		price, okPrice = perThousand(price, quantity)
+		cost, okCost = perThousand(cost, quantity)
+		if !okPrice || !okCost {
+			return 0, 0, errOrderTotalTooLarge
+		}
 	}
-	return price, cost
+	if price > maxOrderTotal || cost > maxOrderTotal {
+		return 0, 0, errOrderTotalTooLarge
+	}
+	return price, cost, nil
+}
+
+// perThousand is ⌈amount × quantity / 1000⌉; ok is false for a negative
+// input or when amount × quantity + 999 would not fit in an int64.
+func perThousand(amount, quantity int64) (total int64, ok bool) {
+	if amount < 0 || quantity < 0 || (amount > 0 && quantity > (math.MaxInt64-999)/amount) {
+		return 0, false
+	}
+	return (amount*quantity + 999) / 1000, true
+}
+
+// checkUser refuses an order for no user or an unknown one (a superuser's
+// SDK create names the user itself) as a field error, not a failed save.
+func (s *Service) checkUser(id string) error {
+	if strings.TrimSpace(id) == "" {
+		return invalidOrder(validation.Errors{"user": errUserRequired})
+	}
+	_, err := s.app.FindRecordById("users", id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return invalidOrder(validation.Errors{"user": errUserNotFound})
+	}
+	return err
 }
 
 func (s *Service) findActiveProduct(in OrderInput) (*core.Record, error) {

@@ -284,3 +284,116 @@ func TestSocialQuantityIsCapped(t *testing.T) {
 	assert.Equal(t, 400, r.Status, r.Raw)
 	assert.Zero(t, e.count("orders", "", nil))
 }
+
+// Money arithmetic cannot wrap: a price × quantity past int64 or over the
+// per-order cap is a 400 with a code, and nothing is written, sent or charged.
+func TestOrderTotalCannotWrapOrExceedTheCap(t *testing.T) {
+	e := newEnv(t).ready()
+	const deposit = 300_000_000
+	e.deposit(userEmail, deposit)
+	social := e.product("social", "3249")
+	social.Set("min", 1)
+	social.Set("max", 0) // no product maximum: only maxSocialQuantity (100.000.000)
+	require.NoError(t, e.app.Save(social))
+	price, cost := social.GetInt("price"), social.GetInt("cost")
+
+	cases := []struct {
+		name              string
+		price, cost       int64 // social: per 1000 units
+		quantity          int64
+		category, service string
+	}{
+		// 4 × (2^62 + 1024) wraps to 4096: Rp 5 before the fix.
+		{name: "wraps to a few rupiah", price: 1<<62 + 1024, cost: int64(cost), quantity: 4},
+		{name: "near int64 × the quantity cap", price: 1<<63 - 1024, cost: int64(cost), quantity: 100_000_000},
+		{name: "over the cap, no overflow", price: 1_000_000, cost: int64(cost), quantity: 100_001},
+		{name: "the cost wraps", price: int64(price), cost: 1<<62 + 1024, quantity: 4000},
+		{name: "prepaid over the cap", category: "prepaid", service: "TELKOMSEL_10K", price: 100_000_001},
+	}
+	for _, c := range cases {
+		var body map[string]any
+		url := socialURL
+		if c.category == "prepaid" {
+			p := e.product("prepaid", c.service)
+			p.Set("price", c.price)
+			require.NoError(t, e.app.Save(p))
+			url, body = prepaidURL, map[string]any{"service": c.service, "phoneNumber": "081234567890"}
+		} else {
+			social.Set("price", c.price)
+			social.Set("cost", c.cost)
+			require.NoError(t, e.app.Save(social))
+			body = map[string]any{"service": "3249", "target": "https://tiktok.com/@x/video/1", "quantity": c.quantity}
+		}
+		r := e.do(http.MethodPost, url, userTokens[userEmail], body)
+		assert.Equal(t, 400, r.Status, "%s: %s", c.name, r.Raw)
+		assert.Equal(t, "order_total_too_large", r.data()["code"], "%s: %s", c.name, r.Raw)
+		assert.Contains(t, r.Body["message"], "Rp 100.000.000", c.name)
+	}
+	assert.Zero(t, e.count("orders", "", nil))
+	assert.Equal(t, 1, e.count("wallet_transactions", "", nil), "only the deposit")
+	assert.Equal(t, int64(deposit), e.balance(userEmail))
+	assert.Zero(t, e.sb.Count("social-media", "order")+e.sb.Count("prepaid", "order"))
+
+	// The cap itself is allowed: Rp 1.000.000 per 1000 × 100.000 = Rp 100.000.000.
+	social.Set("price", 1_000_000)
+	social.Set("cost", cost)
+	require.NoError(t, e.app.Save(social))
+	r := e.do(http.MethodPost, socialURL, userTokens[userEmail], map[string]any{"service": "3249", "target": "https://tiktok.com/@x/video/1", "quantity": 100_000})
+	require.Equal(t, 200, r.Status, r.Raw)
+	assert.EqualValues(t, 100_000_000, r.data()["totalPrice"])
+	assert.EqualValues(t, 100_000_000, e.order(r.data()["orderNumber"].(string)).GetInt("price"))
+}
+
+// Bad input to an SDK create is a 400 field error, superusers' creates
+// included, never a 500; nothing is written, sent or charged.
+func TestSDKCreateBadInputIs400(t *testing.T) {
+	e := newEnv(t).ready()
+	e.deposit(userEmail, 100_000)
+	game, social := e.product("game", "FF100-S13"), e.product("social", "3249")
+	const url = "/api/collections/orders/records"
+	user, super := userTokens[userEmail], superToken
+	link := "https://tiktok.com/@x/video/1"
+
+	e.assertErrorCodes(t, []errorCase{
+		{name: "superuser without user", method: "POST", url: url, token: super, body: map[string]any{"product": game.Id, "target": "123456"},
+			status: 400, code: "validation_failed", field: "user", fieldCode: "validation_user_required"},
+		{name: "superuser, unknown user", method: "POST", url: url, token: super, body: map[string]any{"user": "nosuchuser00000", "product": game.Id, "target": "123456"},
+			status: 400, code: "validation_failed", field: "user", fieldCode: "validation_user_not_found"},
+		{name: "superuser, a superuser as the user", method: "POST", url: url, token: super, body: map[string]any{"user": superUserID(e), "product": game.Id, "target": "123456"},
+			status: 400, code: "validation_failed", field: "user", fieldCode: "validation_user_not_found"},
+		{name: "superuser without user or product", method: "POST", url: url, token: super, body: map[string]any{"target": "123456"},
+			status: 400, code: "validation_failed", field: "product", fieldCode: "validation_product_required"},
+		{name: "fractional quantity", method: "POST", url: url, token: user, body: map[string]any{"user": userIDs[userEmail], "product": social.Id, "target": link, "quantity": 1000.5},
+			status: 400, code: "validation_failed", field: "quantity", fieldCode: "validation_quantity_integer"},
+		{name: "negative quantity", method: "POST", url: url, token: user, body: map[string]any{"user": userIDs[userEmail], "product": social.Id, "target": link, "quantity": -1000},
+			status: 400, code: "validation_failed", field: "quantity", fieldCode: "validation_quantity_range"},
+		{name: "negative quantity, game", method: "POST", url: url, token: user, body: map[string]any{"user": userIDs[userEmail], "product": game.Id, "target": "123456", "quantity": -1},
+			status: 400, code: "validation_failed", field: "quantity", fieldCode: "validation_quantity_range"},
+		{name: "quantity past int64", method: "POST", url: url, token: user, body: map[string]any{"user": userIDs[userEmail], "product": social.Id, "target": link, "quantity": 1e300},
+			status: 400, code: "validation_failed", field: "quantity", fieldCode: "validation_quantity_range"},
+		{name: "quantity as text", method: "POST", url: url, token: user, body: map[string]any{"user": userIDs[userEmail], "product": social.Id, "target": link, "quantity": "many"},
+			status: 400, code: "validation_failed", field: "quantity", fieldCode: "validation_quantity_range"},
+		{name: "unknown product", method: "POST", url: url, token: super, body: map[string]any{"user": userIDs[userEmail], "product": "nosuchproduct00", "target": "123456"},
+			status: 404, code: "product_not_found"},
+	})
+	assert.Zero(t, e.count("orders", "", nil))
+	assert.Equal(t, int64(100_000), e.balance(userEmail))
+	assert.Zero(t, e.sb.Count("game-feature", "order")+e.sb.Count("social-media", "order"))
+
+	// Both missing fields are named at once.
+	r := e.do(http.MethodPost, url, super, map[string]any{"target": "123456"})
+	assert.Contains(t, r.data(), "user", r.Raw)
+
+	// A superuser may order for a user: that user pays.
+	r = e.do(http.MethodPost, url, super, map[string]any{"user": userIDs[userEmail], "product": game.Id, "target": "123456"})
+	require.Equal(t, 200, r.Status, r.Raw)
+	assert.Equal(t, int64(100_000-game.GetInt("price")), e.balance(userEmail))
+	assert.Equal(t, 1, e.sb.Count("game-feature", "order"))
+	e.assertLedgerConsistent()
+}
+
+func superUserID(e *env) string {
+	su, err := e.app.FindAuthRecordByEmail("_superusers", superEmail)
+	require.NoError(e.t, err)
+	return su.Id
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"maps"
+	"math"
 	"net/http"
 	"slices"
 	"strings"
@@ -71,6 +72,7 @@ type orderBody struct {
 	Amount      *int64   `json:"amount"`
 	Target      flexText `json:"target"`
 	Quantity    int64    `json:"quantity"`
+	TotalPrice  *int64   `json:"totalPrice"`
 	UserID      flexText `json:"userId"`
 	ZoneID      flexText `json:"zoneId"`
 }
@@ -87,9 +89,9 @@ func (s *Service) handleCreate(shape routeShape) func(e *core.RequestEvent) erro
 		case CategoryPrepaid:
 			in.Target, in.Amount = string(b.PhoneNumber), b.Amount
 		case CategoryGame:
-			in.Target, in.Zone = string(b.UserID), string(b.ZoneID)
+			in.Target, in.Zone, in.Amount = string(b.UserID), string(b.ZoneID), b.Amount
 		case CategorySocial:
-			in.Target, in.Quantity = string(b.Target), b.Quantity
+			in.Target, in.Quantity, in.Amount = string(b.Target), b.Quantity, b.TotalPrice
 		}
 		o, err := s.placeOrder(e.Request.Context(), in)
 		if err != nil {
@@ -277,12 +279,26 @@ func (s *Service) registerOrderHooks() {
 		}
 		in := OrderInput{UserID: e.Record.GetString("user"), ProductID: e.Record.GetString("product"),
 			Target: e.Record.GetString("target"), Zone: e.Record.GetString("zone"),
-			Quantity: int64(e.Record.GetInt("quantity")), IdempotencyKey: e.Record.GetString("idempotency_key"), Source: SourceHook}
+			IdempotencyKey: e.Record.GetString("idempotency_key"), Source: SourceHook}
 		if h := e.Request.Header.Get("Idempotency-Key"); h != "" {
 			in.IdempotencyKey = h
 		}
+		// The shape errors PocketBase's own validation would have given,
+		// as field errors, before anything is read or written.
+		errs := validation.Errors{}
 		if in.ProductID == "" {
-			return fieldsError(validation.Errors{"product": errProductRequired})
+			errs["product"] = errProductRequired
+		}
+		if strings.TrimSpace(in.UserID) == "" { // only a superuser gets here without one
+			errs["user"] = errUserRequired
+		}
+		var qerr error
+		in.Quantity, qerr = sdkQuantity(e.Record.GetFloat("quantity"))
+		if qerr != nil {
+			errs["quantity"] = qerr
+		}
+		if len(errs) > 0 {
+			return fieldsError(errs)
 		}
 		o, err := s.placeOrder(e.Request.Context(), in)
 		if err != nil {
@@ -325,6 +341,23 @@ func (s *Service) registerOrderHooks() {
 			return s.addOrderEvent(tx, e.Record.Id, from, to, SourceAdmin, note)
 		})
 	})
+}
+
+// sdkQuantity is the SDK body's quantity (a JSON number, or text from a
+// form) as a count: a fraction or a negative number is a field error
+// whatever the product, and one past any product's maximum stays past it
+// without overflowing int64. Only social orders use the count; the others
+// are always 1.
+func sdkQuantity(q float64) (int64, error) {
+	switch {
+	case q != math.Trunc(q): // NaN included
+		return 0, errQuantityInteger
+	case q < 0:
+		return 0, errQuantityRange
+	case q > maxSocialQuantity:
+		return maxSocialQuantity + 1, nil
+	}
+	return int64(q), nil
 }
 
 // sdkOrderFields are the only fields a client may send to create an order.

@@ -83,3 +83,33 @@ func TestOrderRoutesPerRole(t *testing.T) {
 	assert.Equal(t, 1, e.sb.Count("game-feature", "order"))
 	e.assertLedgerConsistent()
 }
+
+// The game and social routes, like prepaid, refuse a stale price the
+// shopper saw (amount; social totalPrice) with 409 price_changed.
+func TestGameAndSocialRoutesHonourTheShownPrice(t *testing.T) {
+	e := newEnv(t).ready()
+	e.deposit(userEmail, 1_000_000)
+	gamePrice := int64(e.product("game", "FF100-S13").GetInt("price"))
+	perK := int64(e.product("social", "3249").GetInt("price"))
+	total := (perK*1000 + 999) / 1000
+	link := "https://tiktok.com/@x/video/1"
+
+	e.assertErrorCodes(t, []errorCase{
+		{name: "game, stale amount", method: "POST", url: gameURL, token: userTokens[userEmail],
+			body: map[string]any{"service": "FF100-S13", "userId": "123456", "amount": gamePrice - 1}, status: 409, code: "price_changed"},
+		{name: "social, stale totalPrice", method: "POST", url: socialURL, token: userTokens[userEmail],
+			body: map[string]any{"service": "3249", "target": link, "quantity": 1000, "totalPrice": total + 1}, status: 409, code: "price_changed"},
+	})
+	assert.Zero(t, e.count("orders", "", nil))
+	assert.Equal(t, int64(1_000_000), e.balance(userEmail))
+	assert.Zero(t, e.sb.Count("game-feature", "order")+e.sb.Count("social-media", "order"))
+
+	r := e.do(http.MethodPost, gameURL, userTokens[userEmail], map[string]any{"service": "FF100-S13", "userId": "123456", "amount": gamePrice})
+	require.Equal(t, 200, r.Status, r.Raw)
+	assert.EqualValues(t, gamePrice, r.data()["amount"])
+	r = e.do(http.MethodPost, socialURL, userTokens[userEmail], map[string]any{"service": "3249", "target": link, "quantity": 1000, "totalPrice": total})
+	require.Equal(t, 200, r.Status, r.Raw)
+	assert.EqualValues(t, total, r.data()["totalPrice"])
+	assert.Equal(t, 1_000_000-gamePrice-total, e.balance(userEmail))
+	e.assertLedgerConsistent()
+}

@@ -30,6 +30,7 @@ var (
 	errPriceChanged        = &orderError{http.StatusConflict, CodePriceChanged, MsgPriceChanged, nil}
 	errIdempotencyMismatch = &orderError{http.StatusConflict, CodeIdempotencyMismatch, MsgIdempotencyMismatch, nil}
 	errOrderNotConfigured  = &orderError{http.StatusServiceUnavailable, CodeNotConfigured, MsgNotConfigured, nil}
+	errOrderTotalTooLarge  = &orderError{http.StatusBadRequest, CodeOrderTotalTooLarge, "An order can total at most Rp " + Rupiah(maxOrderTotal) + ".", nil}
 )
 
 var (
@@ -39,6 +40,12 @@ var (
 
 // maxSocialQuantity caps a social order whatever the product says.
 const maxSocialQuantity = 100_000_000
+
+// maxOrderTotal caps what one order may charge (and cost us), whatever the
+// catalog says: a mistyped price is refused, never charged. It also keeps
+// every later product of an amount (a partial refund's price × remains)
+// far inside int64.
+const maxOrderTotal = 100_000_000 // rupiah
 
 // phoneTypes are the prepaid product types whose target is a phone number.
 var phoneTypes = map[string]bool{
@@ -106,7 +113,7 @@ func validateOrderInput(in *OrderInput, product *core.Record) *orderError {
 		}
 		min, max := int64(product.GetInt("min")), int64(product.GetInt("max"))
 		if max <= 0 || max > maxSocialQuantity {
-			max = maxSocialQuantity // bounds price × quantity far below int64 overflow
+			max = maxSocialQuantity
 		}
 		if in.Quantity < 1 || (min > 0 && in.Quantity < min) || in.Quantity > max {
 			errs["quantity"] = errQuantityRange
@@ -118,6 +125,11 @@ func validateOrderInput(in *OrderInput, product *core.Record) *orderError {
 	}
 	if len(errs) > 0 {
 		return invalidOrder(errs)
+	}
+	// Early, with the product as read before the transaction; CreateOrder
+	// prices again with the committed row.
+	if _, _, oe := orderAmounts(product, in.Quantity); oe != nil {
+		return oe
 	}
 	return nil
 }
