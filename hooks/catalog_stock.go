@@ -2,6 +2,7 @@ package hooks
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 
@@ -17,18 +18,21 @@ import (
 // of one run that holds the rate limiter for half an hour.
 const stockProbeBatch = 100
 
-// stockCounts is what sync-stock did.
+// stockCounts is what sync-stock did. Updated counts the answers that wrote
+// a services and/or products row; unchanged the ones that wrote nothing.
 type stockCounts struct {
 	Checked     int `json:"checked"`
 	Tracked     int `json:"tracked"`
 	Unsupported int `json:"unsupported"`
 	Updated     int `json:"updated"`
+	Unchanged   int `json:"unchanged"`
 	Errors      int `json:"errors"`
 }
 
 // syncStock asks service-stock for game services known to be stock-tracked
 // and for a batch of never-asked ones; services that answer "not supported"
-// are remembered (stock = -1) and not asked again.
+// are remembered (stock = -1) and not asked again. An answer equal to what
+// is stored writes nothing: no new `updated`, no realtime event.
 func (s *Service) syncStock(ctx context.Context, counts map[string]any, progress Progress) error {
 	tracked, err := s.app.FindAllRecords("services", dbx.HashExp{"category": CategoryGame, "listed": true},
 		dbx.NewExp("stock_checked_at != '' AND stock >= 0"))
@@ -51,57 +55,106 @@ func (s *Service) syncStock(ctx context.Context, counts map[string]any, progress
 		c.Checked++
 		st, err := s.client.Game.ServiceStock(ctx, svc.GetString("code"))
 		var apiErr *vipreseller.APIError
+		var wrote bool
 		switch {
 		case errors.As(err, &apiErr):
 			c.Unsupported++
-			err = s.saveStock(svc.Id, -1, false)
+			wrote, err = s.saveStock(svc, -1, false)
 		case err != nil:
 			c.Errors++
 			lastErr = err
 			continue
 		default:
 			c.Tracked++
-			err = s.saveStock(svc.Id, st.Stock, true)
+			wrote, err = s.saveStock(svc, st.Stock, true)
 		}
 		if err != nil {
 			return err
 		}
-		c.Updated++
+		if wrote {
+			c.Updated++
+		} else {
+			c.Unchanged++
+		}
 	}
 	counts["game"] = c
-	progress(fmt.Sprintf("stock    game     checked %d, tracked %d, unsupported %d, errors %d",
-		c.Checked, c.Tracked, c.Unsupported, c.Errors))
+	progress(fmt.Sprintf("stock    game     checked %d, tracked %d, unsupported %d, updated %d, unchanged %d, errors %d",
+		c.Checked, c.Tracked, c.Unsupported, c.Updated, c.Unchanged, c.Errors))
 	if c.Errors > 0 {
 		return fmt.Errorf("stock: %d of %d lookups failed, last: %w", c.Errors, c.Checked, lastErr)
 	}
 	return nil
 }
 
-// saveStock stores one service's stock and mirrors it on its product.
-func (s *Service) saveStock(serviceID string, stock int64, tracked bool) error {
-	return s.app.RunInTransaction(func(tx core.App) error {
-		svc, err := tx.FindRecordById("services", serviceID)
-		if err != nil {
-			return err
-		}
-		svc.Set("stock", stock)
-		svc.Set("stock_checked_at", types.NowDateTime())
-		if err := tx.Save(svc); err != nil {
-			return err
-		}
-		p, err := tx.FindFirstRecordByFilter("products", "service = {:s}", dbx.Params{"s": serviceID})
-		if err != nil {
-			return nil // no product for it (yet): the service row is enough
-		}
-		if !tracked && !p.GetBool("track_stock") {
-			return nil
-		}
-		p.Set("track_stock", tracked)
+// stockDirty says which rows storing stock would change. The service: when
+// it was never asked (stock_checked_at is how "asked" is remembered, so it
+// is stamped on the first answer and on every change, never on a repeat) or
+// when the value differs. Its product (nil: none yet): when track_stock or,
+// for a tracked one, the stock differs; an untracked product is left alone.
+func stockDirty(svc, p *core.Record, stock int64, tracked bool) (service, product bool) {
+	service = svc.GetString("stock_checked_at") == "" || int64(svc.GetInt("stock")) != stock
+	if p != nil {
 		if tracked {
-			p.Set("stock", stock)
+			product = !p.GetBool("track_stock") || int64(p.GetInt("stock")) != stock
+		} else {
+			product = p.GetBool("track_stock")
 		}
-		return tx.Save(p)
+	}
+	return service, product
+}
+
+// productOfService is the product sold for a service, nil when there is none.
+func productOfService(app core.App, serviceID string) (*core.Record, error) {
+	p, err := app.FindFirstRecordByFilter("products", "service = {:s}", dbx.Params{"s": serviceID})
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	return p, err
+}
+
+// saveStock stores one service's stock and mirrors it on its product, each
+// row only if it changes; wrote reports whether any row was saved. The
+// common case, nothing changed, is decided on plain reads without opening a
+// write transaction.
+func (s *Service) saveStock(svc *core.Record, stock int64, tracked bool) (wrote bool, err error) {
+	p, err := productOfService(s.app, svc.Id)
+	if err != nil {
+		return false, err
+	}
+	if sd, pd := stockDirty(svc, p, stock, tracked); !sd && !pd {
+		return false, nil
+	}
+	err = s.app.RunInTransaction(func(tx core.App) error {
+		wrote = false // a retried transaction starts over
+		svc, err := tx.FindRecordById("services", svc.Id)
+		if err != nil {
+			return err
+		}
+		p, err := productOfService(tx, svc.Id)
+		if err != nil {
+			return err
+		}
+		sd, pd := stockDirty(svc, p, stock, tracked)
+		if sd {
+			svc.Set("stock", stock)
+			svc.Set("stock_checked_at", types.NowDateTime())
+			if err := tx.Save(svc); err != nil {
+				return err
+			}
+		}
+		if pd {
+			p.Set("track_stock", tracked)
+			if tracked {
+				p.Set("stock", stock)
+			}
+			if err := tx.Save(p); err != nil {
+				return err
+			}
+		}
+		wrote = sd || pd
+		return nil
 	})
+	return wrote, err
 }
 
 // syncBalance reads the provider profile; its balance and level are kept on

@@ -87,9 +87,14 @@ func TestResyncWithoutChangesWritesNothing(t *testing.T) {
 	for _, cat := range hooks.Categories {
 		assert.Zero(t, counts[cat]["created"]+counts[cat]["updated"], cat)
 	}
-	// Only the two sync_runs rows were written (created, then finished).
-	assert.Equal(t, 2, e.app.EventCalls["OnRecordCreate"])
-	assert.Equal(t, 2, e.app.EventCalls["OnRecordUpdate"])
+	run = e.sync(hooks.ActionSyncStock)
+	counts = runCounts(t, run)
+	assert.Zero(t, counts["game"]["updated"])
+	assert.Positive(t, counts["game"]["unchanged"])
+	assert.Equal(t, counts["game"]["checked"], counts["game"]["unchanged"])
+	// Only the three sync_runs rows were written (created, then finished).
+	assert.Equal(t, 3, e.app.EventCalls["OnRecordCreate"])
+	assert.Equal(t, 3, e.app.EventCalls["OnRecordUpdate"])
 }
 
 func TestSellPriceRoundsUpToHundreds(t *testing.T) {
