@@ -31,7 +31,11 @@ func (s *Service) registerCrons() {
 	s.addCron(CronSyncBalance, "*/10 * * * *", 2*time.Minute, func(ctx context.Context) {
 		s.cronSync(ctx, ActionSyncBalance)
 	})
-	s.addCron(CronOrdersPoll, "* * * * *", 5*time.Minute, s.pollJob)
+	s.addCron(CronOrdersPoll, "* * * * *", 5*time.Minute, func(ctx context.Context) {
+		s.rejects.flush()
+		s.sweepInbox(inboxSweepAge)
+		s.pollJob(ctx)
+	})
 	s.addCron(CronLogsCleanup, "30 3 * * *", 10*time.Minute, func(context.Context) {
 		days := s.cfg.WebhookLogDays
 		if days <= 0 {

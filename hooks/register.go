@@ -36,13 +36,17 @@ type Service struct {
 	polling  sync.Mutex     // one PollOrders at a time
 	nick     nicknameCache
 	writes   *pbsqlite.GroupCommit // callback writes share transactions under load
+	inbox    *callbackInbox        // received callbacks waiting to be processed
+	rejects  rejectCounter         // refused callbacks, counted per source and minute
+	receipts receiptBatcher        // received callbacks, stored in shared INSERTs
 }
 
 // Register wires vipbase onto app: routes, hooks, crons and (for the real
 // binary) the `vip` command. It never falls back to the sandbox on its own:
 // only cfg.Sandbox starts it.
 func Register(app core.App, cfg Config) (*Service, error) {
-	s := &Service{app: app, cfg: cfg, writes: pbsqlite.NewGroupCommit(app)}
+	s := &Service{app: app, cfg: cfg, writes: pbsqlite.NewGroupCommit(app), inbox: newCallbackInbox()}
+	s.rejects.s, s.receipts.s = s, s
 	s.stop, s.stopNow = context.WithCancel(context.Background())
 	if cfg.Sandbox {
 		if err := s.startSandbox(); err != nil {
@@ -75,6 +79,7 @@ func Register(app core.App, cfg Config) (*Service, error) {
 		s.shutdown.Do(func() {
 			s.stopNow()
 			s.inflight.Wait()
+			s.rejects.flush()
 			s.writes.Wait()
 			s.polling.Lock()
 			s.syncs.catalog.Lock()

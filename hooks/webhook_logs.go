@@ -2,6 +2,7 @@ package hooks
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/url"
 	"strings"
@@ -14,20 +15,49 @@ import (
 	"github.com/vipbase/vipbase/vipreseller"
 )
 
-// webhookLog is one webhook_logs row.
+// webhookLog is one webhook_logs row. With an id it is a row of the
+// inbox: inserted `received`, then finished with its outcome.
 type webhookLog struct {
+	id, request                            string
 	trxID, status, ip, outcome, order, err string
 	signatureValid                         bool
+	requests                               int // how many requests the row stands for (0: one)
 	payload                                any
 }
+
+// errCallbackDone means the row was finished by an earlier run: the run
+// that finds it so changes nothing.
+var errCallbackDone = errors.New("callback already processed")
 
 // webhookLogPayloadMax is the payload field's MaxSize.
 const webhookLogPayloadMax = 128 << 10
 
-// saveWebhookLog writes one webhook_logs row in tx (writeRecord: the
-// values are kept within the fields here, lengths truncated and the
-// outcome one of the select's values).
+// saveWebhookLog writes l in tx: an inbox row (l.id) gets its outcome, if
+// it is still `received` (errCallbackDone otherwise); any other row is
+// inserted.
 func (s *Service) saveWebhookLog(tx core.App, l webhookLog) error {
+	if l.id == "" {
+		return s.insertWebhookLog(tx, l)
+	}
+	// One conditional UPDATE (no hooks: the rows are superuser-only, and
+	// this runs once per callback on the writer's hottest path).
+	res, err := tx.DB().NewQuery("UPDATE {{webhook_logs}} SET [[outcome]] = {:o}, [[order]] = {:order}, [[error]] = {:e}, " +
+		"[[updated]] = {:now} WHERE [[id]] = {:id} AND [[outcome]] = 'received'").
+		Bind(dbx.Params{"o": l.outcome, "order": l.order, "e": truncate(l.err, 2000), "now": types.NowDateTime().String(), "id": l.id}).
+		Execute()
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return errCallbackDone
+	}
+	return nil
+}
+
+// insertWebhookLog adds l as a new row (with l.id when set). writeRecord:
+// the values are kept within the fields here, lengths truncated and the
+// outcome one of the select's values.
+func (s *Service) insertWebhookLog(tx core.App, l webhookLog) error {
 	payload, err := json.Marshal(l.payload)
 	if err != nil {
 		payload = []byte("null")
@@ -40,6 +70,7 @@ func (s *Service) saveWebhookLog(tx core.App, l webhookLog) error {
 		return err
 	}
 	r := core.NewRecord(col)
+	r.Id = l.id
 	r.Set("source", "vip-reseller")
 	r.Set("trx_id", truncate(l.trxID, 100))
 	r.Set("status", truncate(l.status, 50))
@@ -49,11 +80,25 @@ func (s *Service) saveWebhookLog(tx core.App, l webhookLog) error {
 	r.Set("outcome", l.outcome)
 	r.Set("order", l.order)
 	r.Set("error", truncate(l.err, 2000))
-	err = s.writeRecord(tx, r)
+	r.Set("request", l.request)
+	r.Set("requests", max(l.requests, 1))
+	return s.writeWebhookLog(tx, r)
+}
+
+func (s *Service) writeWebhookLog(tx core.App, r *core.Record) error {
+	err := s.writeRecord(tx, r)
 	if err != nil {
-		s.app.Logger().Error("webhook: could not save the log row", "outcome", l.outcome, "error", err)
+		s.app.Logger().Error("webhook: could not save the log row", "outcome", r.GetString("outcome"), "error", err)
 	}
 	return err
+}
+
+// logWebhook stores a log row that comes with no order change.
+func (s *Service) logWebhook(l webhookLog) {
+	err := s.writes.Do(func(tx core.App) error { return s.saveWebhookLog(tx, l) })
+	if err != nil && !errors.Is(err, errCallbackDone) {
+		s.app.Logger().Error("webhook: a callback's outcome was not recorded", "trxid", l.trxID, "outcome", l.outcome, "error", err)
+	}
 }
 
 // redactPayload keeps the body as received (JSON as JSON, anything else as

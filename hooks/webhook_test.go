@@ -1,6 +1,7 @@
 package hooks_test
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -17,8 +18,17 @@ import (
 	"github.com/vipbase/vipbase/vipreseller/sandbox"
 )
 
-// callback posts a raw callback body to the webhook.
+// callback posts a raw callback body to the webhook and waits until the
+// inbox has processed it.
 func (e *env) callback(body, contentType, signature string, headers ...string) response {
+	e.t.Helper()
+	r := e.postCallback(body, contentType, signature, headers...)
+	e.settleCallbacks()
+	return r
+}
+
+// postCallback posts a raw callback body and returns the answer at once.
+func (e *env) postCallback(body, contentType, signature string, headers ...string) response {
 	e.t.Helper()
 	req := httptest.NewRequest(http.MethodPost, hooks.WebhookPath, strings.NewReader(body))
 	req.Header.Set("Content-Type", contentType)
@@ -31,6 +41,15 @@ func (e *env) callback(body, contentType, signature string, headers ...string) r
 	rec := httptest.NewRecorder()
 	e.handler().ServeHTTP(rec, req)
 	return response{Status: rec.Code, Raw: rec.Body.String()}
+}
+
+// settleCallbacks waits until the inbox has processed every callback it
+// was handed (the webhook answers before processing).
+func (e *env) settleCallbacks() {
+	e.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	require.NoError(e.t, e.svc.WaitWebhooks(ctx), "callbacks still processing after 60 s")
 }
 
 // processingOrder places a prepaid order that the sandbox keeps processing
@@ -75,8 +94,14 @@ func TestWebhookRejectsUnsignedAndForged(t *testing.T) {
 	o := e.order(number)
 	assert.Equal(t, hooks.OrderProcessing, o.GetString("status"))
 	assert.Zero(t, e.count("wallet_transactions", "type = 'refund'", nil))
-	assert.Equal(t, map[string]int{"rejected": 6}, e.logOutcomes())
-	assert.Equal(t, 6, e.count("webhook_logs", "signature_valid = false", nil))
+	// One row per source and reason each minute, counting its requests.
+	cronJob(t, e.app, hooks.CronOrdersPoll)() // brings the counts up to date
+	assert.Equal(t, map[string]int{"rejected": 2}, e.logOutcomes())
+	assert.Equal(t, 2, e.count("webhook_logs", "signature_valid = false", nil))
+	missing := e.record("webhook_logs", "error ~ 'missing'", nil)
+	assert.Equal(t, 1, missing.GetInt("requests"))
+	wrong := e.record("webhook_logs", "error ~ 'invalid'", nil)
+	assert.Equal(t, 5, wrong.GetInt("requests"), wrong.GetString("error"))
 	logs, err := e.app.FindAllRecords("webhook_logs")
 	require.NoError(t, err)
 	for _, l := range logs {
@@ -291,6 +316,7 @@ func TestSandboxCallbacksCompleteOrdersEndToEnd(t *testing.T) {
 	number := e.buyPrepaid(userEmail, "081234567890")
 	failing := e.buyPrepaid(userEmail, "081234567999")
 	e.sb.Step() // the sandbox sends its callbacks, signed, to our webhook
+	e.settleCallbacks()
 	assert.Equal(t, hooks.OrderSuccess, e.order(number).GetString("status"))
 	assert.NotEmpty(t, e.order(number).GetString("sn"))
 	assert.Equal(t, hooks.OrderFailed, e.order(failing).GetString("status"))
@@ -320,19 +346,28 @@ func TestWebhookHealthAndCleanup(t *testing.T) {
 	assert.Equal(t, 1, e.count("webhook_logs", "", nil))
 }
 
-func TestWebhookBurstBehindTheRateLimiterIsDeferredNotHeld(t *testing.T) {
+// The answer never waits for the provider: a callback is stored and
+// answered while its status lookup is still to come, then applied.
+func TestWebhookAnswersBeforeTheStatusLookup(t *testing.T) {
 	e := newEnv(t).ready()
 	e.deposit(userEmail, 100_000)
 	number, trx := e.processingOrder("081200000777")
 	require.NoError(t, e.sb.SetStatus(trx, "success", "SN-1"))
-	// The status API answers, but only after longer than a callback may wait.
-	e.sb.Inject(sandbox.Fault{Kind: sandbox.FaultLatency, Endpoint: "prepaid", Type: "status", Delay: 7 * time.Second})
-	r := e.callback(jsonCallback(trx, "success", "SN-1"), "application/json", e.sb.Signature())
+	e.sb.Inject(sandbox.Fault{Kind: sandbox.FaultLatency, Endpoint: "prepaid", Type: "status", Delay: 3 * time.Second})
+	statusCalls := e.sb.Count("prepaid", "status")
+	r := e.postCallback(jsonCallback(trx, "success", "SN-1"), "application/json", e.sb.Signature())
 	assert.Equal(t, 200, r.Status)
-	// deferred, not applied: the handler gave up before the 7 s answer came.
-	assert.Equal(t, map[string]int{"deferred": 1}, e.logOutcomes())
-	e.poll()
+	assert.JSONEq(t, `{"success":true}`, r.Raw)
+	// Answered with the row stored and the lookup not yet answered.
+	row := e.record("webhook_logs", "trx_id = {:t}", map[string]any{"t": trx})
+	assert.Equal(t, hooks.OutcomeReceived, row.GetString("outcome"))
+	assert.Equal(t, hooks.OrderProcessing, e.order(number).GetString("status"))
+
+	e.settleCallbacks()
+	assert.Equal(t, hooks.OutcomeApplied, e.record("webhook_logs", "id = {:id}", map[string]any{"id": row.Id}).GetString("outcome"))
 	assert.Equal(t, hooks.OrderSuccess, e.order(number).GetString("status"))
+	assert.Equal(t, 1, e.sb.Count("prepaid", "status")-statusCalls)
+	assert.Equal(t, 1, e.count("webhook_logs", "", nil), "the same row got its outcome")
 }
 
 func TestLateProviderNewsFlagsAnOrderReconcileFailed(t *testing.T) {
