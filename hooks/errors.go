@@ -36,6 +36,7 @@ const (
 	CodeSendUnknown         = "send_outcome_unknown" // 409: reconciled, never resent
 	CodeOrderNotSent        = "order_not_sent"       // 409: nothing to recheck yet
 	CodeProviderUnavailable = "provider_unavailable" // 502: VIP-Reseller did not answer
+	CodeProviderBusy        = "provider_busy"        // 503: the nickname check's share of the provider budget is used up
 	CodePlayerNotFound      = "player_not_found"     // 404: nickname check
 	CodeNoNicknameCheck     = "nickname_unsupported" // 400: the game has no nickname check
 	CodeUnknownAction       = "unknown_action"       // 400: admin sync routes

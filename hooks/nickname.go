@@ -97,11 +97,15 @@ func (s *Service) handleNickname(e *core.RequestEvent) error {
 		return nicknameAnswer(e, c.name)
 	}
 	n, err := s.client.Game.Nickname(e.Request.Context(), vipreseller.NicknameParams{Code: code, Target: userID, Zone: zone})
+	// Only a definite "no such player" is remembered: maintenance or a busy
+	// budget must not turn into "not found" for ten minutes.
 	var apiErr *vipreseller.APIError
 	switch {
-	case errors.As(err, &apiErr):
+	case errors.As(err, &apiErr) && apiErr.PlayerNotFound():
 		s.nick.put(key, "", nicknameMissTTL)
 		return nicknameAnswer(e, "")
+	case errors.Is(err, vipreseller.ErrBusy):
+		return apiError(http.StatusServiceUnavailable, CodeProviderBusy, "The nickname check is busy; try again in a moment.", nil)
 	case err != nil:
 		return apiError(http.StatusBadGateway, CodeProviderUnavailable, "The nickname check is not available right now; try again.", err)
 	}

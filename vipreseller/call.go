@@ -19,7 +19,16 @@ type call struct {
 	params url.Values // operation fields, without key/sign/type
 	order  bool       // not idempotent: one request, failures are unknown outcomes
 	paced  bool       // the caller already took a rate-limiter slot for the first attempt
+	low    bool       // low priority: sent only within its share of the budget (ErrBusy otherwise)
 }
+
+// Low-priority calls (nickname checks, which anyone can trigger) get a
+// bounded share of the request rate and never queue far behind other calls,
+// so no public route can delay a paid order's send or confirmation.
+const (
+	lowShare   = 0.2                    // of the rate limit
+	lowMaxWait = 500 * time.Millisecond // the most a low call waits for a slot
+)
 
 func (cl call) op() string { return opName(cl.ep, cl.typ) }
 
@@ -46,6 +55,19 @@ func (c *Client) do(ctx context.Context, cl call, decode func(*envelope) error) 
 	tries := c.maxTries
 	if cl.order {
 		tries = 1
+	}
+	if cl.low {
+		if !c.lowLimiter.try() {
+			return fmt.Errorf("%w (%s)", ErrBusy, cl.op())
+		}
+		ok, err := c.limiter.reserveWithin(ctx, lowMaxWait)
+		if err != nil {
+			return fmt.Errorf("vipreseller: %s: waiting for rate limiter: %w", cl.op(), err)
+		}
+		if !ok {
+			return fmt.Errorf("%w (%s)", ErrBusy, cl.op())
+		}
+		cl.paced = true // this slot is the first attempt's; a retry after a transport failure queues as reads do
 	}
 	for attempt := 1; ; attempt++ {
 		if cl.order {

@@ -60,6 +60,8 @@ type Client struct {
 	limiter *limiter
 	// orderLimiter spaces order POSTs only (WithOrderSpacing).
 	orderLimiter *limiter
+	// lowLimiter is the share of the rate low-priority calls may use.
+	lowLimiter   *limiter
 	orderSpacing time.Duration
 	bodyLimit    int64 // maxBody; a field so tests can exercise truncation cheaply
 	redact       redactor
@@ -166,6 +168,7 @@ func New(apiID, apiKey string, opts ...Option) *Client {
 		c.logger = slog.New(slog.DiscardHandler)
 	}
 	c.limiter = newLimiter(c.rate)
+	c.lowLimiter = newLimiter(c.rate * lowShare)
 	c.orderLimiter = &limiter{interval: c.orderSpacing, now: time.Now, sleep: sleepCtx}
 
 	c.Profile = &ProfileAPI{c: c}

@@ -61,14 +61,15 @@ func (a *GameAPI) ServiceStock(ctx context.Context, service string) (*ServiceSto
 
 // Nickname looks up the account name behind a player ID. The provider marks
 // additional_target as required, so it is always sent, empty when the game
-// has no zone.
+// has no zone. It is a low-priority call: when its share of the rate limit
+// is used up it sends nothing and returns ErrBusy.
 func (a *GameAPI) Nickname(ctx context.Context, p NicknameParams) (*Nickname, error) {
 	params := url.Values{}
 	params.Set("code", p.Code)
 	params.Set("target", p.Target)
 	params.Set("additional_target", p.Zone)
 	var n *Nickname
-	err := a.c.do(ctx, call{ep: EndpointGame, typ: "get-nickname", params: params}, func(env *envelope) error {
+	err := a.c.do(ctx, call{ep: EndpointGame, typ: "get-nickname", params: params, low: true}, func(env *envelope) error {
 		name, err := flexString(env.Data)
 		if err != nil {
 			return fmt.Errorf("data: %w", err)

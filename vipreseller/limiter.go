@@ -67,6 +67,42 @@ func (l *limiter) Wait(ctx context.Context) error {
 	return nil
 }
 
+// try takes a slot only if one is free now.
+func (l *limiter) try() bool {
+	if l == nil || l.interval <= 0 {
+		return true
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
+	if l.next.After(now) {
+		return false
+	}
+	l.next = now.Add(l.interval)
+	return true
+}
+
+// reserveWithin takes the next free slot only if it starts within d, and
+// waits for it; false means nothing was reserved. For callers that would
+// rather give up than queue (low-priority calls).
+func (l *limiter) reserveWithin(ctx context.Context, d time.Duration) (bool, error) {
+	if l == nil || l.interval <= 0 {
+		return true, ctx.Err()
+	}
+	l.mu.Lock()
+	now := l.now()
+	slot := l.next
+	if slot.Before(now) {
+		slot = now
+	}
+	if slot.Sub(now) > d {
+		l.mu.Unlock()
+		return false, nil
+	}
+	l.mu.Unlock()
+	return true, l.Wait(ctx)
+}
+
 // sleepCtx sleeps for d or until ctx ends, whichever comes first.
 func sleepCtx(ctx context.Context, d time.Duration) error {
 	if d <= 0 {

@@ -2,6 +2,8 @@ package vipreseller
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net/http"
 	"sort"
 	"sync"
@@ -167,4 +169,52 @@ func TestOrderSpacingAppliesToOrdersOnly(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, slept, 1, "the second order waits for its slot")
 	assert.InDelta(t, time.Hour.Seconds(), slept[0].Seconds(), 1)
+}
+
+// Nickname checks get a bounded share of the rate: a crowd of them sends
+// a few and is told ErrBusy for the rest at once, without sending, so they
+// cannot fill the limiter's queue ahead of an order.
+func TestNicknameChecksGetABoundedShare(t *testing.T) {
+	f := newFake(t, body(200, `{"result":true,"data":"Kariyu","message":"Success."}`))
+	c := f.client(WithRateLimit(5))
+	const crowd = 40
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	busy, sent := 0, 0
+	for i := range crowd {
+		wg.Go(func() {
+			_, err := c.Game.Nickname(context.Background(), NicknameParams{Code: "free-fire", Target: fmt.Sprint(10000 + i)})
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case errors.Is(err, ErrBusy):
+				busy++
+			case err == nil:
+				sent++
+			default:
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	assert.Equal(t, crowd, busy+sent)
+	assert.LessOrEqual(t, sent, 2, "at most the share's burst is sent")
+	assert.Equal(t, sent, f.count(EndpointGame, "get-nickname"), "a busy answer sends nothing")
+	assert.False(t, errors.Is(ErrBusy, ErrTransport), "busy is not a transport failure: nothing to retry or reconcile")
+
+	// Without a rate limit there is no share to run out of.
+	free := f.client()
+	for i := range 10 {
+		_, err := free.Game.Nickname(context.Background(), NicknameParams{Code: "free-fire", Target: fmt.Sprint(20000 + i)})
+		require.NoError(t, err)
+	}
+}
+
+func TestPlayerNotFoundIsDefinite(t *testing.T) {
+	for msg, want := range map[string]bool{
+		"ID tidak ditemukan.": true, "Kode game tidak ditemukan.": true, "Player not found": true,
+		"Ada pemeliharaan sistem API/transaksi, coba lagi nanti.": false, "Server sedang gangguan": false,
+	} {
+		assert.Equal(t, want, (&APIError{Message: msg}).PlayerNotFound(), msg)
+	}
 }

@@ -59,6 +59,12 @@ var ErrUnknownOutcome = errors.New("vipreseller: outcome unknown")
 // calls wrap both ErrTransport and ErrUnknownOutcome; read calls only this.
 var ErrTransport = errors.New("vipreseller: transport failure")
 
+// ErrBusy means a low-priority call (a nickname check) was not sent
+// because its share of the request budget is used up: the budget goes to
+// orders and status confirmations first. Nothing was sent; try again in a
+// moment.
+var ErrBusy = errors.New("vipreseller: the request budget is in use by orders; try again shortly")
+
 // APIError is a definite answer from the provider: result:false with a message.
 // The request was not applied.
 type APIError struct {
@@ -91,6 +97,14 @@ func (e *APIError) Throttled() bool {
 // again later: the provider refused before executing it for a reason that
 // passes (balance, throttle). Any other rejection is final.
 func (e *APIError) Retryable() bool { return e.InsufficientBalance() || e.Throttled() }
+
+// PlayerNotFound reports whether a nickname check's refusal is definite
+// ("ID tidak ditemukan.", "Kode game tidak ditemukan."): worth remembering,
+// unlike maintenance and other passing refusals.
+func (e *APIError) PlayerNotFound() bool {
+	m := strings.ToLower(e.Message)
+	return strings.Contains(m, "tidak ditemukan") || strings.Contains(m, "not found")
+}
 
 // NotFound reports whether a status lookup found no such transaction. The
 // message is compared exactly: "Layanan tidak ditemukan…" and other

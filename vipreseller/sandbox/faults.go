@@ -40,14 +40,21 @@ const (
 	// FaultReorderCallback holds a non-terminal callback back and sends it
 	// after the trx's next callback.
 	FaultReorderCallback
+	// FaultMaintenance refuses any request with the provider's maintenance
+	// message (result:false): a definite answer that says nothing about the
+	// request itself.
+	FaultMaintenance
 )
+
+// MsgMaintenance is the refusal of FaultMaintenance.
+const MsgMaintenance = "Ada pemeliharaan sistem API/transaksi, coba lagi nanti."
 
 var faultNames = map[FaultKind]string{
 	FaultLatency: "latency", FaultTimeout: "timeout", FaultHTTP500: "http500", FaultHTML: "html",
 	FaultGarbage: "garbage", FaultNoTrxID: "no-trxid", FaultThrottle: "throttle",
 	FaultInsufficientBalance: "insufficient-balance", FaultEmptyList: "empty-list",
 	FaultDropCallback: "drop-callback", FaultDuplicateCallback: "duplicate-callback",
-	FaultReorderCallback: "reorder-callback",
+	FaultReorderCallback: "reorder-callback", FaultMaintenance: "maintenance",
 }
 
 // String names the kind, for test names and logs.
@@ -214,6 +221,8 @@ func (s *Sandbox) serve(ctx context.Context, w http.ResponseWriter, method, ep, 
 		writeReply(w, failReply(msgNoBalance))
 	case FaultEmptyList:
 		writeReply(w, reply{status: http.StatusOK, ctype: "application/json", body: listBody(nil)})
+	case FaultMaintenance:
+		writeReply(w, failReply(MsgMaintenance))
 	default:
 		writeReply(w, s.handle(method, ep, typ, form, orderOpts{}))
 	}
