@@ -80,6 +80,7 @@ func withProvider(t testing.TB, scfg sandbox.Config, opts []envOption) (hooks.Co
 		cfg.Client = vipreseller.New(cfg.APIID, cfg.APIKey,
 			vipreseller.WithBaseURL(cfg.APIURL),
 			vipreseller.WithRateLimit(cfg.RateLimit), // 0 (unpaced) unless an option sets it
+			vipreseller.WithOrderSpacing(cfg.OrderSpacing),
 			vipreseller.WithTimeout(timeout),
 			vipreseller.WithRetry(3, time.Millisecond, 5*time.Millisecond))
 	}

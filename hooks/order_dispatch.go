@@ -3,6 +3,7 @@ package hooks
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -27,53 +28,79 @@ const (
 // retrySchedule spaces sends after a balance/throttle refusal.
 var retrySchedule = []time.Duration{15 * time.Second, 30 * time.Second, time.Minute, 2 * time.Minute, 5 * time.Minute}
 
-// Dispatch sends a pending order to the provider, at most once. It first
-// claims the order (queued/retry → sending) in a short transaction, so that
-// a route, the sweeper and an admin click racing for the same order send it
-// once; a crash after the claim leaves "sending", which is reconciled and
-// never resent. No transaction is open during the provider call.
+// errNotClaimed means another caller claimed the order first (or it is no
+// longer due): nothing is sent.
+var errNotClaimed = errors.New("order not claimed")
+
+// Dispatch sends a pending order to the provider, at most once. The order
+// is claimed (queued/retry → sending) in a short transaction only when the
+// send can start — after the order spacing and the rate limiter
+// (vipreseller.WithClaim) — so a route, the sweeper and an admin click
+// racing for the same order send it once, a crash while waiting for the
+// limiter leaves the order queued (sent after the restart), and a crash
+// after the claim leaves "sending", which is reconciled, never resent. No
+// transaction is open during the provider call.
 func (s *Service) Dispatch(ctx context.Context, orderID string) error {
-	var order *core.Record
-	err := s.updateOrder(orderID, func(tx core.App, o *core.Record) error {
-		if o.GetString("status") != OrderPending {
-			return nil
-		}
-		switch o.GetString("dispatch") {
-		case dispatchQueued:
-		case dispatchRetry:
-			if o.GetDateTime("next_attempt_at").After(types.NowDateTime()) {
-				return nil
-			}
-		default:
-			return nil
-		}
-		now := types.NowDateTime()
-		o.Set("dispatch", dispatchSending)
-		o.Set("dispatch_attempts", o.GetInt("dispatch_attempts")+1)
-		if o.GetDateTime("submitted_at").IsZero() {
-			o.Set("submitted_at", now)
-		}
-		o.Set("sent_at", now) // the reconcile grace counts from the latest send
-		// If we are still "sending" at this time the process died or hung
-		// mid-send: the sweeper then reconciles instead.
-		o.Set("next_attempt_at", now.Add(s.sendTimeout()+time.Minute))
-		if err := tx.Save(o); err != nil {
-			return err
-		}
-		order = o
-		return nil
-	})
-	if err != nil || order == nil {
+	o, err := s.app.FindRecordById("orders", orderID)
+	if err != nil {
 		return err
 	}
-
-	// Once claimed, the POST runs to its own timeout whatever happens to the
-	// caller: cutting it short would only turn a known outcome into an
-	// unknown one.
-	sendCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.sendTimeout()+5*time.Second)
-	defer cancel()
-	trx, sendErr := s.sendOrder(sendCtx, order)
+	if !dispatchDue(o) {
+		return nil
+	}
+	claimed := false
+	claim := func() error {
+		return s.updateOrder(orderID, func(tx core.App, o *core.Record) error {
+			claimed = false
+			if !dispatchDue(o) {
+				return errNotClaimed
+			}
+			now := types.NowDateTime()
+			o.Set("dispatch", dispatchSending)
+			o.Set("dispatch_attempts", o.GetInt("dispatch_attempts")+1)
+			if o.GetDateTime("submitted_at").IsZero() {
+				o.Set("submitted_at", now)
+			}
+			o.Set("sent_at", now) // the reconcile grace counts from the latest send
+			// If we are still "sending" at this time the process died or hung
+			// mid-send: the sweeper then reconciles instead.
+			o.Set("next_attempt_at", now.Add(s.sendTimeout()+time.Minute))
+			if err := tx.Save(o); err != nil {
+				return err
+			}
+			claimed = true
+			return nil
+		})
+	}
+	// The waits before the claim end with ctx; once claimed, the POST runs
+	// to the client's timeout whatever happens to the caller.
+	trx, sendErr := s.sendOrder(vipreseller.WithClaim(ctx, claim), o)
+	switch {
+	case errors.Is(sendErr, errNotClaimed):
+		return nil
+	case !claimed:
+		// Nothing was claimed, so nothing was sent: the order stays as it
+		// is (queued, or retry) for the next sweep.
+		if sendErr != nil && ctx.Err() == nil {
+			return fmt.Errorf("dispatch %s: not sent: %w", orderID, sendErr)
+		}
+		return nil
+	}
 	return s.applySendResult(orderID, trx, sendErr)
+}
+
+// dispatchDue reports whether an order may be claimed for sending now.
+func dispatchDue(o *core.Record) bool {
+	if o.GetString("status") != OrderPending {
+		return false
+	}
+	switch o.GetString("dispatch") {
+	case dispatchQueued:
+		return true
+	case dispatchRetry:
+		return !o.GetDateTime("next_attempt_at").After(types.NowDateTime())
+	}
+	return false
 }
 
 func (s *Service) sendTimeout() time.Duration {
@@ -177,7 +204,9 @@ func (s *Service) dispatchAsync(orderID string) <-chan struct{} {
 		defer s.inflight.Done()
 		defer close(done)
 		defer s.recoverLog("dispatch", orderID)
-		ctx, cancel := context.WithTimeout(context.Background(), s.sendTimeout()+30*time.Second)
+		// Shutdown ends the waits before the claim (the order stays queued
+		// and is sent after the restart), never a send already claimed.
+		ctx, cancel := context.WithTimeout(s.stop, s.sendTimeout()+30*time.Second)
 		defer cancel()
 		if err := s.Dispatch(ctx, orderID); err != nil {
 			s.app.Logger().Error("dispatch failed", "order", orderID, "error", err)

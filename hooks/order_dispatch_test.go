@@ -2,7 +2,9 @@ package hooks_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
+	"sync"
 	"testing"
 	"time"
 
@@ -162,5 +164,55 @@ func TestPartialRefundAndRacingTransitions(t *testing.T) {
 	require.NoError(t, e.sb.SetStatus(e.order(n2).GetString("external_id"), "success", ""))
 	e.do(http.MethodPost, "/api/admin/orders/recheck", superToken, map[string]any{"orderNumber": n2})
 	assert.Equal(t, hooks.OrderFailed, e.order(n2).GetString("status"))
+	e.assertLedgerConsistent()
+}
+
+// An order is claimed for sending only when its send can start: orders
+// waiting for the provider's pacing are still queued, so a process that
+// dies while they wait leaves them unsent (sent after the restart), never
+// "in doubt" and failed as "no provider record" later.
+func TestOrdersWaitingForThePacingStayQueued(t *testing.T) {
+	e := newEnv(t, func(c *hooks.Config, _ *sandbox.Config) { c.OrderSpacing = time.Second; c.ManualDispatch = true }).ready()
+	e.deposit(userEmail, 100_000)
+	var ids []string
+	for i := range 3 {
+		o, _, err := e.svc.CreateOrder(context.Background(), hooks.OrderInput{UserID: userIDs[userEmail],
+			Category: hooks.CategoryPrepaid, Service: "TELKOMSEL_10K", Target: fmt.Sprintf("08120000%d321", i), Source: hooks.SourceAPI})
+		require.NoError(t, err)
+		ids = append(ids, o.Id)
+	}
+	// Three sends start together; the first goes at once, the others wait
+	// 1 s and 2 s for the order spacing — until the "crash" cuts them off.
+	ctx, crash := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	for _, id := range ids {
+		wg.Go(func() { _ = e.svc.Dispatch(ctx, id) })
+	}
+	require.Eventually(t, func() bool { return e.sb.Count("prepaid", "order") == 1 }, 5*time.Second, 5*time.Millisecond)
+	crash()
+	wg.Wait()
+
+	dispatch := map[string]int{}
+	for _, id := range ids {
+		o, err := e.app.FindRecordById("orders", id)
+		require.NoError(t, err)
+		dispatch[o.GetString("dispatch")]++
+		if o.GetString("dispatch") == "queued" {
+			assert.Zero(t, o.GetInt("dispatch_attempts"), "never claimed")
+			assert.True(t, o.GetDateTime("sent_at").IsZero())
+		}
+	}
+	assert.Equal(t, map[string]int{"sent": 1, "queued": 2}, dispatch)
+	assert.Equal(t, 1, e.sb.Count("prepaid", "order"))
+
+	// After the "restart" the sweep sends each waiting order exactly once.
+	e.poll()
+	assert.Equal(t, 3, e.sb.Count("prepaid", "order"))
+	for _, id := range ids {
+		o, err := e.app.FindRecordById("orders", id)
+		require.NoError(t, err)
+		assert.Equal(t, hooks.OrderProcessing, o.GetString("status"))
+		assert.Equal(t, 1, o.GetInt("dispatch_attempts"))
+	}
 	e.assertLedgerConsistent()
 }

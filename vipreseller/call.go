@@ -32,6 +32,20 @@ const (
 
 func (cl call) op() string { return opName(cl.ep, cl.typ) }
 
+type claimKey struct{}
+
+// WithClaim returns a context for one order call: claim runs once the call
+// may be sent (after the order spacing and the rate limiter) and
+// immediately before the request. If claim fails nothing is sent and the
+// call returns claim's error as is; once it succeeded, the request is no
+// longer cut short by ctx (it runs to the client's timeout), since an
+// abandoned order POST only turns a known outcome into an unknown one.
+// This lets a caller record "being sent" only when the send really starts:
+// a crash while waiting leaves the order unsent, not in doubt.
+func WithClaim(ctx context.Context, claim func() error) context.Context {
+	return context.WithValue(ctx, claimKey{}, claim)
+}
+
 // shouldRetry is the retry predicate: only reads, only after a transport
 // failure. An APIError is a definite answer and asking again would get the
 // same one; an order has no idempotency key, so sending it again after a
@@ -81,6 +95,12 @@ func (c *Client) do(ctx context.Context, cl call, decode func(*envelope) error) 
 			// Nothing was sent, so even for an order the outcome is known:
 			// not applied. The caller sees its own context error.
 			return fmt.Errorf("vipreseller: %s: waiting for rate limiter: %w", cl.op(), err)
+		}
+		if claim, ok := ctx.Value(claimKey{}).(func() error); ok && cl.order {
+			if err := claim(); err != nil {
+				return err
+			}
+			ctx = context.WithoutCancel(ctx)
 		}
 		start := time.Now()
 		env, status, err := c.attempt(ctx, cl)

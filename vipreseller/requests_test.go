@@ -2,6 +2,7 @@ package vipreseller
 
 import (
 	"context"
+	"errors"
 	"mime"
 	"net/http"
 	"strings"
@@ -293,4 +294,31 @@ func (c *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 		panic("not a form post")
 	}
 	return c.next.RoundTrip(r)
+}
+
+// WithClaim: the claim runs after the pacing, right before the one request;
+// a failed claim sends nothing and comes back as is.
+func TestOrderClaimRunsBeforeTheRequestOnly(t *testing.T) {
+	f := newFake(t, body(200, `{"result":true,"data":{"trxid":"T1","data":"0812","service":"X","status":"waiting","price":1},"message":"ok"}`))
+	c := f.client()
+	claims := 0
+	_, err := c.Prepaid.Order(WithClaim(context.Background(), func() error {
+		claims++
+		assert.Zero(t, f.total(), "claimed before anything is sent")
+		return nil
+	}), PrepaidOrderParams{Service: "X", DataNo: "0812"})
+	require.NoError(t, err)
+	assert.Equal(t, 1, claims)
+	assert.Equal(t, 1, f.total())
+
+	refused := errors.New("someone else has it")
+	_, err = c.Prepaid.Order(WithClaim(context.Background(), func() error { return refused }), PrepaidOrderParams{Service: "X", DataNo: "0812"})
+	assert.Same(t, refused, err)
+	assert.Equal(t, 1, f.total(), "a refused claim sends nothing")
+
+	// A context that ends after the claim does not cut the request short.
+	ctx, cancel := context.WithCancel(context.Background())
+	_, err = c.Prepaid.Order(WithClaim(ctx, func() error { cancel(); return nil }), PrepaidOrderParams{Service: "X", DataNo: "0812"})
+	require.NoError(t, err)
+	assert.Equal(t, 2, f.total())
 }
