@@ -137,6 +137,7 @@ func TestStorefrontJourney(t *testing.T) {
 		chromedp.WaitVisible(tid("error-target")),
 	)
 	b.textIs("inline error", tid("error-target"), "Harus 6–20 digit angka.")
+	b.shot("validation-phone")
 	if n := len(a.orders(t, user)); n != 0 {
 		b.fail("no order after a validation error", fmt.Errorf("%d orders exist", n))
 	}
