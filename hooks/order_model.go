@@ -17,6 +17,10 @@ const (
 	OrderSuccess    = "success"
 	OrderFailed     = "failed"
 	OrderPartial    = "partial"
+	// Revision 2 (§11), for gateway checkouts: unpaid waits for the money
+	// (nothing charged); expired means it never came. Nothing sets them yet.
+	OrderUnpaid  = "unpaid"
+	OrderExpired = "expired"
 )
 
 // Dispatch states (orders.dispatch, hidden): where the provider send stands.
