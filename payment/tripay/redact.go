@@ -1,0 +1,66 @@
+package tripay
+
+import (
+	"regexp"
+	"sort"
+	"strings"
+)
+
+// redactor scrubs secrets (the API key, the private key, a request's
+// signature) from text that may reach an error or a log line. net/http
+// errors can quote URLs, and a gateway (or a clone of it) may echo what it
+// was sent in a message, so every string leaving the package goes through
+// here.
+type redactor struct {
+	re *regexp.Regexp // nil when there is nothing to hide
+}
+
+const redacted = "[redacted]"
+
+func newRedactor(secrets ...string) redactor {
+	var parts []string
+	for _, s := range secrets {
+		// An empty secret would match everywhere; whitespace is no secret.
+		if strings.TrimSpace(s) != "" {
+			parts = append(parts, s)
+		}
+	}
+	if len(parts) == 0 {
+		return redactor{}
+	}
+	// Longest first, so a secret containing another is removed whole.
+	sort.Slice(parts, func(i, j int) bool { return len(parts[i]) > len(parts[j]) })
+	for i, p := range parts {
+		parts[i] = regexp.QuoteMeta(p)
+	}
+	// Case-insensitive: an echo might upper-case a hex signature.
+	return redactor{re: regexp.MustCompile(`(?i)` + strings.Join(parts, "|"))}
+}
+
+// with returns a redactor that also hides more (a request's signature).
+func (c *Client) redactorWith(more ...string) redactor {
+	return newRedactor(append([]string{c.apiKey, c.privateKey}, more...)...)
+}
+
+func (r redactor) String(s string) string {
+	if r.re == nil || s == "" {
+		return s
+	}
+	return r.re.ReplaceAllLiteralString(s, redacted)
+}
+
+// failure is the error for everything that is not a definite answer. It
+// carries only redacted text: the underlying net/http or resty error is
+// deliberately not kept in the chain, since printing it through errors.As
+// would bypass the redaction. What callers need is reachable through
+// errors.Is: payment.ErrTransport, payment.ErrUnknownOutcome for a create,
+// and the caller's context error when that context ended.
+type failure struct {
+	op     string // "transaction/create", …
+	detail string // already redacted
+	kinds  []error
+}
+
+func (f *failure) Error() string { return "tripay: " + f.op + ": " + f.detail }
+
+func (f *failure) Unwrap() []error { return f.kinds }
