@@ -172,12 +172,11 @@ func (c *Client) Find(ctx context.Context, number string) (payment.Transaction, 
 }
 
 // decodeTransaction reads Tripay's transaction object (create, detail and
-// the transactions list share it). Amount and Total: the docs are read two
-// ways — `amount` as the goods or as the bill including fee_customer — so
-// both are taken apart with the order items: goods = Σ price×quantity,
-// Fee = fee_customer, Total = goods + Fee, whichever `amount` holds.
-// Without items `amount` is taken as the bill. An `amount` that fits
-// neither reading is malformed.
+// the transactions list share it). Tripay's `amount` in an answer is what
+// the shopper pays (the goods plus fee_customer; after payment, what was
+// paid), so it is Total as is, never recomputed: a payment of the wrong
+// amount must reach the caller as such. Amount (the goods) is Σ price ×
+// quantity of order_items, or Total − Fee without items.
 func decodeTransaction(raw json.RawMessage) (payment.Transaction, error) {
 	f, err := readFields(raw)
 	if err != nil {
@@ -227,13 +226,9 @@ func decodeTransaction(raw json.RawMessage) (payment.Transaction, error) {
 	if tx.Status, err = NormaliseStatus(rawStatus); err != nil {
 		return payment.Transaction{}, err
 	}
-	switch {
-	case !items:
-		tx.Total, tx.Amount = amount, amount-tx.Fee
-	case amount == goods || amount == goods+tx.Fee:
-		tx.Amount, tx.Total = goods, goods+tx.Fee
-	default:
-		return payment.Transaction{}, fmt.Errorf("amount %d is neither the items' %d nor that plus fee %d", amount, goods, tx.Fee)
+	tx.Total, tx.Amount = amount, amount-tx.Fee
+	if items {
+		tx.Amount = goods
 	}
 	return tx, nil
 }
