@@ -118,18 +118,18 @@ func TestCreateCheckedBeforeSending(t *testing.T) {
 // Whatever goes wrong after sending, a create is in doubt and sent once.
 func TestCreateUnknownOutcomeNeverRetried(t *testing.T) {
 	for name, respond := range map[string]func(http.ResponseWriter, *http.Request, int){
-		"timeout":             blockUntilClientGivesUp,
-		"502 HTML":            answer(502, "<html>Bad Gateway</html>"),
-		"500 with envelope":   answer(500, ok(txJSON)),
-		"garbage":             answer(200, "Warning: mysqli_connect(): …"),
-		"no success field":    answer(200, `{"message":"ok","data":{}}`),
-		"success:true 4xx":    answer(403, ok(txJSON)),
-		"data not an object":  answer(200, ok(`"created"`)),
-		"no reference":        answer(200, ok(`{"status":"UNPAID","amount":10820}`)),
-		"unknown status":      answer(200, ok(strings.Replace(txJSON, `"UNPAID"`, `"PROCESSING"`, 1))),
-		"fractional amount":   answer(200, ok(strings.Replace(txJSON, `"amount":10820`, `"amount":10820.5`, 1))),
-		"oversize":            answer(200, ok(`{"pad":"`+strings.Repeat("x", 2048)+`"}`)),
-		"connection refused":  nil,
+		"timeout":            blockUntilClientGivesUp,
+		"502 HTML":           answer(502, "<html>Bad Gateway</html>"),
+		"500 with envelope":  answer(500, ok(txJSON)),
+		"garbage":            answer(200, "Warning: mysqli_connect(): …"),
+		"no success field":   answer(200, `{"message":"ok","data":{}}`),
+		"success:true 4xx":   answer(403, ok(txJSON)),
+		"data not an object": answer(200, ok(`"created"`)),
+		"no reference":       answer(200, ok(`{"status":"UNPAID","amount":10820}`)),
+		"unknown status":     answer(200, ok(strings.Replace(txJSON, `"UNPAID"`, `"PROCESSING"`, 1))),
+		"fractional amount":  answer(200, ok(strings.Replace(txJSON, `"amount":10820`, `"amount":10820.5`, 1))),
+		"oversize":           answer(200, ok(`{"pad":"`+strings.Repeat("x", 2048)+`"}`)),
+		"connection refused": nil,
 	} {
 		t.Run(name, func(t *testing.T) {
 			f := newFake(t, respond)
