@@ -1,0 +1,177 @@
+package sandbox
+
+import (
+	"context"
+	"net/http"
+	"time"
+)
+
+// FaultKind selects what an injected fault does.
+type FaultKind int
+
+// Fault kinds. Request faults match Fault.Endpoint ("" = any API endpoint);
+// notification faults ignore it.
+const (
+	// FaultTimeout hangs until the request context ends or Delay (default
+	// 30 s) passes, then drops the connection without an answer. On create
+	// the transaction is created first (if the request is valid): the
+	// "unknown outcome" case.
+	FaultTimeout FaultKind = iota + 1
+	// FaultHTTPError answers Status (default 500) with an HTML page. On
+	// create nothing is created unless Applied.
+	FaultHTTPError
+	// FaultGarbage answers 200 with the real JSON cut in half (a create is
+	// applied first, like Timeout).
+	FaultGarbage
+	// FaultLatency sleeps Delay (honouring the request context), then answers normally.
+	FaultLatency
+
+	// FaultNotifyDuplicate sends the notification twice (the second after
+	// the first was accepted or gave up).
+	FaultNotifyDuplicate
+	// FaultNotifyDelay sends the notification Delay (default 200 ms) late;
+	// later notifications of the transaction do not wait for it.
+	FaultNotifyDelay
+	// FaultNotifyLost never sends the notification (nor its retries).
+	FaultNotifyLost
+	// FaultNotifyOutOfOrder holds the notification back and sends it right
+	// after the transaction's next one.
+	FaultNotifyOutOfOrder
+	// FaultNotifyBadSignature signs the notification with a wrong key.
+	FaultNotifyBadSignature
+)
+
+var faultNames = map[FaultKind]string{
+	FaultTimeout: "timeout", FaultHTTPError: "http-error", FaultGarbage: "garbage", FaultLatency: "latency",
+	FaultNotifyDuplicate: "notify-duplicate", FaultNotifyDelay: "notify-delay", FaultNotifyLost: "notify-lost",
+	FaultNotifyOutOfOrder: "notify-out-of-order", FaultNotifyBadSignature: "notify-bad-signature",
+}
+
+// String names the kind, for test names and logs.
+func (k FaultKind) String() string {
+	if n, ok := faultNames[k]; ok {
+		return n
+	}
+	return "unknown"
+}
+
+func (k FaultKind) isNotify() bool { return k >= FaultNotifyDuplicate }
+
+// Fault is a rule that makes matching requests or notifications misbehave.
+type Fault struct {
+	Kind     FaultKind
+	Endpoint string        // request faults: EndpointCreate, EndpointDetail, …; "" = any
+	Times    int           // requests/notifications affected; 0 = once, -1 = forever
+	Delay    time.Duration // Timeout, Latency, NotifyDelay
+	Status   int           // HTTPError (default 500)
+	Applied  bool          // HTTPError on create: create the transaction anyway
+}
+
+type faultRule struct {
+	Fault
+	left int // -1 = forever
+}
+
+// Inject adds a fault rule. Rules are tried in the order added; the first
+// matching one applies and is removed when used up.
+func (s *Sandbox) Inject(f Fault) {
+	left := f.Times
+	switch {
+	case left == 0:
+		left = 1
+	case left < 0:
+		left = -1
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = append(s.faults, &faultRule{Fault: f, left: left})
+}
+
+// ClearFaults removes all fault rules.
+func (s *Sandbox) ClearFaults() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = nil
+}
+
+func (s *Sandbox) takeLocked(match func(*faultRule) bool) (Fault, bool) {
+	for i, r := range s.faults {
+		if !match(r) {
+			continue
+		}
+		if r.left > 0 {
+			if r.left--; r.left == 0 {
+				s.faults = append(s.faults[:i:i], s.faults[i+1:]...)
+			}
+		}
+		return r.Fault, true
+	}
+	return Fault{}, false
+}
+
+func (s *Sandbox) takeRequestFault(ep string) (Fault, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.takeLocked(func(r *faultRule) bool {
+		return !r.Kind.isNotify() && (r.Endpoint == "" || r.Endpoint == ep)
+	})
+}
+
+func (s *Sandbox) takeNotifyFaultLocked() (Fault, bool) {
+	return s.takeLocked(func(r *faultRule) bool { return r.Kind.isNotify() })
+}
+
+const html5xx = `<!DOCTYPE html><html><head><title>Server Error</title></head>` +
+	`<body><h1>Server Error</h1><p>Sorry, something went wrong on our servers.</p></body></html>`
+
+// serve answers an API request, letting at most one fault rule change the answer.
+func (s *Sandbox) serve(ctx context.Context, w http.ResponseWriter, c call) {
+	f, ok := s.takeRequestFault(c.ep)
+	if !ok {
+		writeReply(w, s.handle(c))
+		return
+	}
+	switch f.Kind {
+	case FaultTimeout:
+		if c.ep == EndpointCreate {
+			s.handle(c)
+		}
+		d := f.Delay
+		if d <= 0 {
+			d = 30 * time.Second
+		}
+		sleepCtx(ctx, d)
+		abort(w)
+	case FaultHTTPError:
+		if f.Applied && c.ep == EndpointCreate {
+			s.handle(c)
+		}
+		st := f.Status
+		if st == 0 {
+			st = http.StatusInternalServerError
+		}
+		writeReply(w, reply{status: st, ctype: "text/html; charset=UTF-8", body: []byte(html5xx)})
+	case FaultGarbage:
+		rep := s.handle(c)
+		rep.body = rep.body[:len(rep.body)/2]
+		writeReply(w, rep)
+	case FaultLatency:
+		if !sleepCtx(ctx, f.Delay) {
+			abort(w)
+			return
+		}
+		writeReply(w, s.handle(c))
+	default:
+		writeReply(w, s.handle(c))
+	}
+}
+
+// abort ends a request without an answer: the connection is closed when it
+// can be hijacked, otherwise a bodyless 504 is written.
+func abort(w http.ResponseWriter) {
+	if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
+		_ = conn.Close()
+		return
+	}
+	w.WriteHeader(http.StatusGatewayTimeout)
+}
