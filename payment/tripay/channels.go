@@ -37,10 +37,10 @@ func (c *Client) Channels(ctx context.Context) ([]payment.Channel, error) {
 				return fmt.Errorf("channel %d: %w", i, err)
 			}
 			if ch.Group == "" {
-				c.logger.Warn("tripay: channel of an unknown group left out", "code", ch.Code, "group", group)
+				c.logger.Warn("tripay: channel of an unknown group left out", "code", c.redact.String(ch.Code), "group", c.redact.String(group))
 				continue
 			}
-			out = append(out, ch)
+			out = append(out, c.redact.channel(ch))
 		}
 		return nil
 	})

@@ -1,6 +1,7 @@
 package tripay
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"net/http"
@@ -43,6 +44,7 @@ func newFake(t *testing.T, respond func(w http.ResponseWriter, r *http.Request, 
 	f := &fakeTripay{hits: map[string]int{}, respond: respond}
 	f.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(body))
 		op := strings.TrimPrefix(r.URL.Path, "/")
 		f.mu.Lock()
 		f.hits[op]++

@@ -69,8 +69,27 @@ func VerifyNotification(privateKey string, header http.Header, body []byte) (pay
 	if header.Get(EventHeader) != EventPayment {
 		return payment.Notification{}, ErrWrongEvent
 	}
-	return parseNotification(body)
+	n, err := parseNotification(body)
+	if err != nil {
+		// A signed body's values may be quoted in the error; the signer knew
+		// the key, but logs must not learn it.
+		return payment.Notification{}, &redactedError{msg: newRedactor(privateKey, got).String(err.Error()), err: err}
+	}
+	red := newRedactor(privateKey)
+	n.Reference, n.Number, n.RawStatus = red.String(n.Reference), red.String(n.Number), red.String(n.RawStatus)
+	return n, nil
 }
+
+// redactedError shows redacted text while keeping the sentinels of err
+// reachable through errors.Is.
+type redactedError struct {
+	msg string
+	err error
+}
+
+func (e *redactedError) Error() string { return e.msg }
+
+func (e *redactedError) Is(target error) bool { return errors.Is(e.err, target) }
 
 // parseNotification reads a signed body: reference, merchant_ref, status
 // and total_amount are what a notification must carry.

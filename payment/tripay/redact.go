@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/vipbase/vipbase/payment"
 )
 
 // redactor scrubs secrets (the API key, the private key, a request's
@@ -64,3 +66,27 @@ type failure struct {
 func (f *failure) Error() string { return "tripay: " + f.op + ": " + f.detail }
 
 func (f *failure) Unwrap() []error { return f.kinds }
+
+// transaction returns tx with every text field redacted: what a gateway (or
+// a clone) answers is stored and shown, so an echoed secret goes no further.
+func (r redactor) transaction(tx payment.Transaction) payment.Transaction {
+	for _, p := range []*string{&tx.Reference, &tx.Number, &tx.Channel, &tx.PayCode, &tx.QRString, &tx.CheckoutURL} {
+		*p = r.String(*p)
+	}
+	ins := make([]payment.Instruction, len(tx.Instructions))
+	for i, in := range tx.Instructions {
+		ins[i] = payment.Instruction{Title: r.String(in.Title), Steps: make([]string, len(in.Steps))}
+		for j, s := range in.Steps {
+			ins[i].Steps[j] = r.String(s)
+		}
+	}
+	if tx.Instructions != nil {
+		tx.Instructions = ins
+	}
+	return tx
+}
+
+func (r redactor) channel(ch payment.Channel) payment.Channel {
+	ch.Code, ch.Name, ch.Icon = r.String(ch.Code), r.String(ch.Name), r.String(ch.Icon)
+	return ch
+}

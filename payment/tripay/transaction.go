@@ -86,7 +86,7 @@ func (c *Client) Create(ctx context.Context, req payment.CreateRequest) (payment
 		tx, derr = decodeTransaction(data)
 		return derr
 	})
-	return tx, err
+	return c.redactorWith(sig).transaction(tx), err
 }
 
 // checkCreate returns why Tripay would refuse req, or "".
@@ -127,7 +127,7 @@ func (c *Client) Status(ctx context.Context, reference string) (payment.Transact
 	if status == http.StatusNotFound && errors.As(err, &refused) {
 		return payment.Transaction{}, fmt.Errorf("%w: %w", payment.ErrNotFound, err)
 	}
-	return tx, err
+	return c.redact.transaction(tx), err
 }
 
 // Find looks a transaction up by our number (merchant_ref) in
@@ -161,14 +161,14 @@ func (c *Client) Find(ctx context.Context, number string) (payment.Transaction, 
 		return payment.Transaction{}, err
 	}
 	if len(found) == 0 {
-		return payment.Transaction{}, fmt.Errorf("%w: merchant_ref %q", payment.ErrNotFound, number)
+		return payment.Transaction{}, fmt.Errorf("%w: merchant_ref %q", payment.ErrNotFound, c.redact.String(truncate(number)))
 	}
 	for _, tx := range found {
 		if tx.Status == payment.StatusPaid {
-			return tx, nil
+			return c.redact.transaction(tx), nil
 		}
 	}
-	return found[0], nil
+	return c.redact.transaction(found[0]), nil
 }
 
 // decodeTransaction reads Tripay's transaction object (create, detail and
