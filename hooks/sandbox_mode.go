@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -13,25 +14,43 @@ import (
 	"github.com/vipbase/vipbase/vipreseller/sandbox"
 )
 
+// SandboxStateFile is where --sandbox mode keeps the simulator's
+// transactions, inside the PocketBase data dir, so orders in flight survive
+// a restart (unless SandboxConfig.StatePath names another file).
+const SandboxStateFile = "sandbox_state.json"
+
 // startSandbox runs the in-process provider simulator on loopback and points
 // the configuration at it. Only --sandbox gets here: a production serve
 // without credentials never falls back to it.
 func (s *Service) startSandbox() error {
-	srv, err := sandbox.Start(s.cfg.SandboxConfig)
+	cfg := s.cfg.SandboxConfig
+	if cfg.StatePath == "" {
+		cfg.StatePath = filepath.Join(s.app.DataDir(), SandboxStateFile)
+	}
+	if cfg.OnStateError == nil {
+		path := cfg.StatePath
+		cfg.OnStateError = func(err error) {
+			s.app.Logger().Error("sandbox: could not save the simulator's state", "path", path, "error", err)
+		}
+	}
+	srv, err := sandbox.Start(cfg)
 	if err != nil {
 		return err
 	}
 	s.sandbox = srv
+	// The simulator's own credentials replace any VIP_RESELLER_* from the
+	// environment, so the real provider's key is never used — or printed —
+	// in this mode.
 	s.cfg.APIURL = srv.URL
 	s.cfg.APIID = srv.APIID()
 	s.cfg.APIKey = srv.APIKey()
 
 	s.app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		callback := "http://" + loopbackAddr(se.Server.Addr) + WebhookPath
-		srv.SetCallbackURL(callback)
-		fmt.Fprintf(os.Stderr, "Sandbox provider: %s (callbacks → %s)\n", srv.URL, callback)
-		fmt.Fprintf(os.Stderr, "  try: VIP_RESELLER_API_URL=%s VIP_RESELLER_API_ID=%s VIP_RESELLER_API_KEY=<sandbox key> vipbase vip check\n",
-			srv.URL, srv.APIID())
+		// Not secrets: the simulator accepts them on loopback only.
+		fmt.Fprintf(os.Stderr, "Sandbox provider: %s (callbacks → %s; state in %s)\n", srv.URL, callback, cfg.StatePath)
+		fmt.Fprintf(os.Stderr, "  try: VIP_RESELLER_API_URL=%s VIP_RESELLER_API_ID=%s VIP_RESELLER_API_KEY=%s vipbase vip check\n",
+			srv.URL, srv.APIID(), srv.APIKey())
 		if err := s.ensureDemoUser(); err != nil {
 			s.app.Logger().Error("sandbox: could not create the demo shopper", "error", err)
 		}
@@ -40,7 +59,13 @@ func (s *Service) startSandbox() error {
 			defer s.inflight.Done()
 			s.sandboxFirstSync()
 		}()
-		return se.Next()
+		if err := se.Next(); err != nil {
+			return err
+		}
+		// Only now is the store listening: callbacks that fell due while it
+		// was down (queued by the durable simulator) can be delivered.
+		srv.SetCallbackURL(callback)
+		return nil
 	})
 	return nil
 }

@@ -10,7 +10,11 @@ import (
 // callbacks of those (and of transitions already applied by status reads)
 // synchronously, outside the lock, and returns how many transitions it
 // delivered or dropped. Callback receivers must not call Step or SetStatus
-// from their handler.
+// from their handler. Without a callback URL the callbacks are dropped,
+// except with Config.StatePath: a durable sandbox keeps them queued (and
+// saved) until SetCallbackURL names a receiver, so the callbacks of
+// transitions that fell due while the process was down reach a store that
+// only sets its URL once it listens.
 func (s *Sandbox) Step() int { return s.flush(true) }
 
 // flush optionally applies due transitions, then drains the outbox through
@@ -22,9 +26,16 @@ func (s *Sandbox) flush(applyDue bool) int {
 	if applyDue {
 		s.applyDueLocked(s.now())
 	}
+	url := s.callbackURL
+	if url == "" && s.cfg.StatePath != "" {
+		s.mu.Unlock()
+		return 0 // queued until a receiver is known
+	}
 	events := s.outbox
 	s.outbox = nil
-	url := s.callbackURL
+	if len(events) > 0 {
+		s.rev++
+	}
 	var sends [][]byte
 	if url != "" {
 		sends = s.routeCallbacksLocked(events)

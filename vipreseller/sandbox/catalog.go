@@ -270,6 +270,7 @@ func (s *Sandbox) SetStock(code string, stock int64) error {
 	}
 	sv.stock = stock
 	c.touch(sv)
+	s.rev++
 	return nil
 }
 

@@ -127,4 +127,20 @@
 // Every request, rejected or not, is logged with key and sign removed from
 // Form; Count and Requests read the log, ResetRequests clears it.
 // Config.RequestLogLimit bounds it for long benchmarks.
+//
+// # Persistence
+//
+// Off by default. With Config.StatePath, Open (and New, Start, StartOn)
+// loads a JSON state written by an earlier process — transactions with
+// their status, schedule (absolute due times) and refunds, the balance, the
+// stock of stock-tracked items, the throttle clock and callbacks not yet
+// sent — and Run writes it back (temp file + rename) at most once a second
+// while it changes and once more when it stops, so Server.Close saves it;
+// SaveState writes on demand. A missing file is a fresh start; one that
+// cannot be parsed makes Open and Start fail (New panics) and is left alone.
+// The catalog is still generated from Seed; faults, the request log and the
+// callback URL are not kept. Transitions that fell due while the process was
+// down are applied by the first Step, and a durable sandbox without a
+// callback URL keeps callbacks queued until SetCallbackURL instead of
+// dropping them. New trxids continue the seeded sequence past saved ones.
 package sandbox

@@ -204,6 +204,7 @@ func (s *Sandbox) createLocked(c *catalog, sv *service, target, zone string, qty
 	}
 	s.scheduleLocked(t)
 	s.lastOrder[throttleKey(t.Endpoint)] = now
+	s.rev++
 	return t
 }
 

@@ -72,6 +72,18 @@ type Config struct {
 	// RequestLogLimit keeps only the most recent N requests in the log, for
 	// long benchmarks (0 = keep all). Count and Requests see only those.
 	RequestLogLimit int
+
+	// StatePath, when set, makes the sandbox outlive its process: Open loads
+	// the transactions (statuses, schedules, refunds), balance, stock,
+	// throttle times and undelivered callbacks from this file, and Run (so
+	// Start) writes them back atomically at most once a second while they
+	// change, and once more when it stops. SaveState writes on demand.
+	// "" (the default) keeps everything in memory. See persist.go.
+	StatePath string
+
+	// OnStateError, when set, is told when a write of StatePath by Run
+	// fails (from Run's goroutine; once per distinct error in a row).
+	OnStateError func(error)
 }
 
 // Sandbox is an in-memory VIP-Reseller provider. It is an http.Handler and
@@ -100,13 +112,43 @@ type Sandbox struct {
 	trxRNG      *rand.Rand
 	lastOrder   map[string]time.Time
 	reqs        []*Request
+	rev         uint64 // bumped by every change that StatePath keeps
+
+	// saveMu serialises state writes; savedRev, lastSave and lastSaveErr are
+	// guarded by it.
+	saveMu      sync.Mutex
+	savedRev    uint64
+	lastSave    time.Time
+	lastSaveErr string
 
 	callbacksSent atomic.Int64
 }
 
 // New builds a sandbox with a generated catalog. It does not start any
 // goroutine; call Run (or use Start) to have transitions applied over time.
+// With Config.StatePath set it is Open, and panics if the state file exists
+// but cannot be loaded; use Open to get that error instead.
 func New(cfg Config) *Sandbox {
+	s, err := Open(cfg)
+	if err != nil {
+		panic(err)
+	}
+	return s
+}
+
+// Open is New that reports a state file (Config.StatePath) that exists but
+// cannot be read or parsed. A missing file is a fresh start.
+func Open(cfg Config) (*Sandbox, error) {
+	s := newSandbox(cfg)
+	if s.cfg.StatePath != "" {
+		if err := s.loadState(); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+func newSandbox(cfg Config) *Sandbox {
 	cfg = withDefaults(cfg)
 	sum := md5.Sum([]byte(cfg.APIID + cfg.APIKey))
 	s := &Sandbox{
@@ -161,16 +203,20 @@ func delay(d, def time.Duration) time.Duration {
 	return d
 }
 
-// Run calls Step every 50ms until ctx is done.
+// Run calls Step every 50ms until ctx is done. With Config.StatePath set it
+// also writes the state when it changed (at most once a second) and a last
+// time when ctx is done.
 func (s *Sandbox) Run(ctx context.Context) {
 	tk := time.NewTicker(50 * time.Millisecond)
 	defer tk.Stop()
 	for {
 		select {
 		case <-ctx.Done():
+			s.autosave(true)
 			return
 		case <-tk.C:
 			s.Step()
+			s.autosave(false)
 		}
 	}
 }
@@ -197,6 +243,7 @@ func (s *Sandbox) SetBalance(b int64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.balance = b
+	s.rev++
 }
 
 // SetCallbackURL changes where callbacks are POSTed ("" = none), for callers

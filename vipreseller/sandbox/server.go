@@ -202,16 +202,20 @@ type Server struct {
 }
 
 // Start listens on 127.0.0.1:0, serves the sandbox and runs its background
-// loop until Close.
+// loop until Close. With Config.StatePath it loads the saved state first
+// (see Open) and keeps saving it until Close.
 func Start(cfg Config) (*Server, error) { return StartOn("127.0.0.1:0", cfg) }
 
 // StartOn is Start on a chosen address (the standalone `vip sandbox`).
 func StartOn(addr string, cfg Config) (*Server, error) {
+	sb, err := Open(cfg)
+	if err != nil {
+		return nil, err
+	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("sandbox: listen: %w", err)
 	}
-	sb := New(cfg)
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &Server{
 		Sandbox: sb,
@@ -228,12 +232,13 @@ func StartOn(addr string, cfg Config) (*Server, error) {
 	return s, nil
 }
 
-// Close stops the background loop and the listener and closes open
-// connections (hung Timeout faults end with them). It is idempotent.
+// Close stops the listener and closes open connections (hung Timeout faults
+// end with them), then stops the background loop, which writes the state a
+// last time when Config.StatePath is set. It is idempotent.
 func (s *Server) Close() {
 	s.once.Do(func() {
+		_ = s.srv.Close()
 		s.cancel()
 		<-s.done
-		_ = s.srv.Close()
 	})
 }

@@ -102,6 +102,7 @@ func (s *Sandbox) applyLocked(t *txn, tr transition) {
 		Data any `json:"data"`
 	}{itemOf(t)})
 	s.outbox = append(s.outbox, event{trxid: t.TrxID, endpoint: t.Endpoint, terminal: terminal(t.Status), body: body})
+	s.rev++
 }
 
 func pendingKey(service, target string) string { return service + "\x00" + target }
