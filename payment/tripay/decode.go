@@ -83,7 +83,8 @@ func numberText(raw json.RawMessage) (string, error) {
 }
 
 // flexInt reads whole rupiah. "1000.00" is 1000; anything fractional is
-// refused: money never passes through a float.
+// refused (money never passes through a float), and so is "10.000", which
+// may be a thousands separator.
 func flexInt(raw json.RawMessage) (int64, error) {
 	s, err := numberText(raw)
 	if err != nil || s == "" {
@@ -93,7 +94,7 @@ func flexInt(raw json.RawMessage) (int64, error) {
 		return n, nil
 	}
 	whole, frac, found := strings.Cut(s, ".")
-	if found && whole != "" && strings.Trim(frac, "0") == "" {
+	if found && whole != "" && len(frac) >= 1 && len(frac) <= 2 && strings.Trim(frac, "0") == "" {
 		if n, err := strconv.ParseInt(whole, 10, 64); err == nil {
 			return n, nil
 		}

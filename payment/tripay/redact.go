@@ -39,7 +39,8 @@ func newRedactor(secrets ...string) redactor {
 	return redactor{re: regexp.MustCompile(`(?i)` + strings.Join(parts, "|"))}
 }
 
-// with returns a redactor that also hides more (a request's signature).
+// redactorWith returns a redactor for the client's keys and more (a
+// request's signature).
 func (c *Client) redactorWith(more ...string) redactor {
 	return newRedactor(append([]string{c.apiKey, c.privateKey}, more...)...)
 }

@@ -117,6 +117,9 @@ func checkCreate(req payment.CreateRequest) string {
 // Status asks transaction/detail for a transaction by Tripay's reference.
 // A refusal with HTTP 404 also wraps payment.ErrNotFound.
 func (c *Client) Status(ctx context.Context, reference string) (payment.Transaction, error) {
+	if c.Configured() && strings.TrimSpace(reference) == "" {
+		return payment.Transaction{}, fmt.Errorf("%w: empty reference (not sent)", payment.ErrNotFound)
+	}
 	var tx payment.Transaction
 	status, err := c.do(ctx, call{op: opDetail, query: url.Values{"reference": {reference}}}, func(data json.RawMessage) error {
 		var derr error
@@ -136,6 +139,10 @@ func (c *Client) Status(ctx context.Context, reference string) (payment.Transact
 // of several, a paid one wins, else the first listed (Tripay lists newest
 // first).
 func (c *Client) Find(ctx context.Context, number string) (payment.Transaction, error) {
+	if c.Configured() && strings.TrimSpace(number) == "" {
+		// Tripay would list every transaction for an empty filter.
+		return payment.Transaction{}, fmt.Errorf("%w: empty merchant_ref (not sent)", payment.ErrNotFound)
+	}
 	var found []payment.Transaction
 	_, err := c.do(ctx, call{op: opTransactions, query: url.Values{"merchant_ref": {number}}}, func(data json.RawMessage) error {
 		found = found[:0]

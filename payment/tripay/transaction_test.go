@@ -227,3 +227,14 @@ func TestFindNone(t *testing.T) {
 		assert.Equal(t, 1, f.total(), name)
 	}
 }
+
+// An empty reference or number is not sent: for Find it would list every
+// transaction.
+func TestEmptyLookupsNotSent(t *testing.T) {
+	f := newFake(t, answer(200, ok(`[`+txJSON+`]`)))
+	_, err := f.client().Find(context.Background(), " ")
+	assert.ErrorIs(t, err, payment.ErrNotFound)
+	_, err = f.client().Status(context.Background(), "")
+	assert.ErrorIs(t, err, payment.ErrNotFound)
+	assert.Equal(t, 0, f.total())
+}
