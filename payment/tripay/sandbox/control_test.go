@@ -119,3 +119,18 @@ func TestCheckStatusAndMerchantTransactions(t *testing.T) {
 	a = get(t, sb, EndpointTransactions, nil)
 	assert.Less(t, strings.Index(string(a.Data), "S2"), strings.Index(string(a.Data), "S1"), "newest first")
 }
+
+func TestDetailNullsAndDeterminism(t *testing.T) {
+	sb, _ := newSB(t, Config{Seed: 7})
+	c := mustCreate(t, sb, "BRIVA", "N1", 20_000)
+	a := get(t, sb, EndpointDetail, url.Values{"reference": {c.Reference}})
+	for _, f := range []string{`"paid_at":null`, `"note":null`, `"created_at":`, `"expired_at":`} {
+		assert.Contains(t, string(a.Data), f)
+	}
+	create := postJSON(t, sb, createBody(sb, "BRIVA", "N2", 20_000))
+	assert.NotContains(t, string(create.Data), `"paid_at"`, "create answers no list-only fields")
+	other, _ := newSB(t, Config{Seed: 7})
+	d := mustCreate(t, other, "BRIVA", "N1", 20_000)
+	assert.Equal(t, c.Reference, d.Reference)
+	assert.Equal(t, *c.PayCode, *d.PayCode)
+}

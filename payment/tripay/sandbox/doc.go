@@ -38,7 +38,9 @@
 //     As in Tripay, amount is what the shopper pays (goods + fee_customer)
 //     and amount_received = amount − total_fee.
 //   - GET transaction/detail?reference= the same object plus created_at,
-//     expired_at, paid_at, note; once PAID, amount is what was paid.
+//     expired_at, paid_at and note (null when unset); once PAID, amount is
+//     what was paid. A PayAfterExpiry on an UNPAID transaction past its
+//     time pays it without an EXPIRED first.
 //   - GET transaction/check-status?reference= only a sentence ("Status
 //     transaksi saat ini PAID").
 //   - GET merchant/transactions?merchant_ref=|reference=|method=|status=
@@ -88,7 +90,8 @@
 // vipreseller/sandbox: request faults Timeout (a create is applied, then the
 // connection is dropped unanswered), HTTPError (5xx; Applied creates
 // anyway), Garbage, Latency; notification faults NotifyDuplicate,
-// NotifyDelay, NotifyLost, NotifyOutOfOrder, NotifyBadSignature. Every
+// NotifyDelay, NotifyLost, NotifyOutOfOrder (ReleaseHeld sends what is
+// still held), NotifyBadSignature. Every
 // request is logged without signatures or the API key: Requests, Count,
 // ResetRequests.
 package sandbox

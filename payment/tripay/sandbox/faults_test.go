@@ -186,3 +186,16 @@ func TestRequestFaults(t *testing.T) {
 	})
 	assert.Equal(t, "notify-out-of-order", FaultNotifyOutOfOrder.String())
 }
+
+func TestReleaseHeld(t *testing.T) {
+	sb, _, rc := sbWithReceiver(t, Config{})
+	sb.Inject(Fault{Kind: FaultNotifyOutOfOrder})
+	c := mustCreate(t, sb, "QRIS", "RH", 10_000)
+	require.NoError(t, sb.Pay(c.Reference))
+	sb.Flush()
+	assert.Empty(t, rc.notices())
+	assert.Equal(t, 1, sb.ReleaseHeld())
+	sb.Flush()
+	assert.Equal(t, []string{StatusPaid}, rc.statuses())
+	assert.Equal(t, 0, sb.ReleaseHeld())
+}

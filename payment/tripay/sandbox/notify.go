@@ -97,6 +97,28 @@ func (s *Sandbox) notifyLocked(t *txn) {
 	t.held = nil
 }
 
+// ReleaseHeld sends every notification an out-of-order fault is still
+// holding back (its transaction had no later one) and returns how many.
+func (s *Sandbox) ReleaseHeld() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, t := range s.all {
+		url := t.CallbackURL
+		if url == "" {
+			url = s.callbackURL
+		}
+		for _, h := range t.held {
+			if url != "" && !s.closed {
+				s.startLocked(t, &job{ref: t.Reference, status: statusOf(h), url: url, body: h})
+				n++
+			}
+		}
+		t.held = nil
+	}
+	return n
+}
+
 func statusOf(body []byte) string {
 	var v struct{ Status string }
 	_ = json.Unmarshal(body, &v)

@@ -128,6 +128,15 @@ func (s *Sandbox) expireDueLocked(t *txn, now time.Time) bool {
 	return true
 }
 
+// txnTimes are the fields of detail and list answers, not of create's
+// (a nil *txnTimes leaves them out); null when unset, as Tripay sends them.
+type txnTimes struct {
+	Note      *string `json:"note"`
+	CreatedAt int64   `json:"created_at"`
+	ExpiredAt int64   `json:"expired_at"`
+	PaidAt    *int64  `json:"paid_at"`
+}
+
 type itemJSON struct {
 	SKU      *string `json:"sku"`
 	Name     string  `json:"name"`
@@ -145,34 +154,31 @@ type instruction struct {
 // (goods + fee_customer, or what was actually paid once PAID);
 // amount_received = amount − total_fee.
 type txnJSON struct {
-	Reference            string        `json:"reference"`
-	MerchantRef          string        `json:"merchant_ref"`
-	PaymentSelectionType string        `json:"payment_selection_type"`
-	PaymentMethod        string        `json:"payment_method"`
-	PaymentName          string        `json:"payment_name"`
-	CustomerName         string        `json:"customer_name"`
-	CustomerEmail        string        `json:"customer_email"`
-	CustomerPhone        *string       `json:"customer_phone"`
-	CallbackURL          *string       `json:"callback_url"`
-	ReturnURL            *string       `json:"return_url"`
-	Amount               int64         `json:"amount"`
-	FeeMerchant          int64         `json:"fee_merchant"`
-	FeeCustomer          int64         `json:"fee_customer"`
-	TotalFee             int64         `json:"total_fee"`
-	AmountReceived       int64         `json:"amount_received"`
-	PayCode              *string       `json:"pay_code"`
-	PayURL               *string       `json:"pay_url"`
-	CheckoutURL          string        `json:"checkout_url"`
-	Status               string        `json:"status"`
-	Note                 *string       `json:"note,omitempty"`
-	ExpiredTime          int64         `json:"expired_time"`
-	CreatedAt            *int64        `json:"created_at,omitempty"`
-	ExpiredAt            *int64        `json:"expired_at,omitempty"`
-	PaidAt               *int64        `json:"paid_at,omitempty"`
-	OrderItems           []itemJSON    `json:"order_items"`
-	Instructions         []instruction `json:"instructions,omitempty"`
-	QRString             *string       `json:"qr_string,omitempty"`
-	QRURL                *string       `json:"qr_url,omitempty"`
+	Reference            string  `json:"reference"`
+	MerchantRef          string  `json:"merchant_ref"`
+	PaymentSelectionType string  `json:"payment_selection_type"`
+	PaymentMethod        string  `json:"payment_method"`
+	PaymentName          string  `json:"payment_name"`
+	CustomerName         string  `json:"customer_name"`
+	CustomerEmail        string  `json:"customer_email"`
+	CustomerPhone        *string `json:"customer_phone"`
+	CallbackURL          *string `json:"callback_url"`
+	ReturnURL            *string `json:"return_url"`
+	Amount               int64   `json:"amount"`
+	FeeMerchant          int64   `json:"fee_merchant"`
+	FeeCustomer          int64   `json:"fee_customer"`
+	TotalFee             int64   `json:"total_fee"`
+	AmountReceived       int64   `json:"amount_received"`
+	PayCode              *string `json:"pay_code"`
+	PayURL               *string `json:"pay_url"`
+	CheckoutURL          string  `json:"checkout_url"`
+	Status               string  `json:"status"`
+	ExpiredTime          int64   `json:"expired_time"`
+	*txnTimes
+	OrderItems   []itemJSON    `json:"order_items"`
+	Instructions []instruction `json:"instructions,omitempty"`
+	QRString     *string       `json:"qr_string,omitempty"`
+	QRURL        *string       `json:"qr_url,omitempty"`
 }
 
 func strOrNull(v string) *string {
@@ -211,8 +217,7 @@ func (s *Sandbox) viewLocked(t *txn, created bool) txnJSON {
 		v.QRString, v.QRURL = &t.QRString, &t.QRURL
 	}
 	if !created {
-		c, e := t.CreatedAt.Unix(), t.ExpiresAt.Unix()
-		v.CreatedAt, v.ExpiredAt, v.Note = &c, &e, strOrNull(t.Note)
+		v.txnTimes = &txnTimes{Note: strOrNull(t.Note), CreatedAt: t.CreatedAt.Unix(), ExpiredAt: t.ExpiresAt.Unix()}
 		if !t.PaidAt.IsZero() {
 			p := t.PaidAt.Unix()
 			v.PaidAt = &p
