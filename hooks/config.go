@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vipbase/vipbase/payment"
+	"github.com/vipbase/vipbase/payment/tripay"
 	"github.com/vipbase/vipbase/vipreseller"
 	"github.com/vipbase/vipbase/vipreseller/sandbox"
 )
@@ -59,6 +61,19 @@ type Config struct {
 	// Client, when set, is used instead of building one from the fields
 	// above (tests point it at an httptest provider).
 	Client *vipreseller.Client
+
+	// Tripay (design §2, §11): without the three credentials its channels
+	// are not offered. TripayAPIURL defaults to production.
+	TripayAPIKey, TripayPrivateKey, TripayMerchantCode string
+	TripayAPIURL                                       string
+	// Gateways, when set, replace the gateways built from the fields above
+	// (tests point them at simulators).
+	Gateways []payment.Gateway
+}
+
+// TripayConfigured reports whether Tripay credentials are present.
+func (c Config) TripayConfigured() bool {
+	return c.TripayAPIKey != "" && c.TripayPrivateKey != "" && c.TripayMerchantCode != ""
 }
 
 // Configured reports whether provider credentials are present.
@@ -76,6 +91,10 @@ func ConfigFromEnv() (Config, error) {
 		RateLimit:           5,
 		MarkupBasisPoints:   1000,
 		LowBalanceThreshold: 100_000,
+		TripayAPIKey:        strings.TrimSpace(os.Getenv("TRIPAY_API_KEY")),
+		TripayPrivateKey:    strings.TrimSpace(os.Getenv("TRIPAY_PRIVATE_KEY")),
+		TripayMerchantCode:  strings.TrimSpace(os.Getenv("TRIPAY_MERCHANT_CODE")),
+		TripayAPIURL:        envOr("TRIPAY_API_URL", tripay.DefaultBaseURL),
 	}
 	switch cfg.PriceLevel {
 	case "", "basic", "premium", "special":

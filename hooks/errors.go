@@ -115,7 +115,7 @@ func unavailable() *router.ApiError {
 
 // customRoutePrefixes are the paths whose error answers codedErrors gives a
 // data.code: vipbase's own routes (PocketBase's keep their own shape).
-var customRoutePrefixes = []string{"/api/orders/", "/api/games/", "/api/admin/", "/api/webhooks/"}
+var customRoutePrefixes = []string{"/api/orders/", "/api/games/", "/api/admin/", "/api/webhooks/", "/api/payments/"}
 
 // codedErrors makes every error answer of a custom route carry data.code,
 // including those of PocketBase's middlewares around it (auth, the rate

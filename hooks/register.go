@@ -15,6 +15,9 @@ import (
 
 	"github.com/vipbase/vipbase/hooks/wallet"
 	"github.com/vipbase/vipbase/internal/pbsqlite"
+	"github.com/vipbase/vipbase/payment"
+	"github.com/vipbase/vipbase/payment/tripay"
+	tripaysandbox "github.com/vipbase/vipbase/payment/tripay/sandbox"
 	"github.com/vipbase/vipbase/vipreseller"
 	"github.com/vipbase/vipbase/vipreseller/sandbox"
 )
@@ -39,6 +42,10 @@ type Service struct {
 	inbox    *callbackInbox        // received callbacks waiting to be processed
 	rejects  rejectCounter         // refused callbacks, counted per source and minute
 	receipts receiptBatcher        // received callbacks, stored in shared INSERTs
+
+	gateways      []payment.Gateway // configured payment gateways (Tripay first)
+	payChannels   channelCache
+	tripaySandbox *tripaysandbox.Server // non-nil in --sandbox mode
 }
 
 // Register wires vipbase onto app: routes, hooks, crons and (for the real
@@ -52,6 +59,11 @@ func Register(app core.App, cfg Config) (*Service, error) {
 		if err := s.startSandbox(); err != nil {
 			return nil, fmt.Errorf("start sandbox provider: %w", err)
 		}
+	}
+	s.gateways = s.cfg.Gateways
+	if s.gateways == nil && s.cfg.TripayConfigured() {
+		s.gateways = append(s.gateways, tripay.New(s.cfg.TripayAPIKey, s.cfg.TripayPrivateKey, s.cfg.TripayMerchantCode,
+			tripay.WithBaseURL(s.cfg.TripayAPIURL), tripay.WithTimeout(s.cfg.Timeout)))
 	}
 	s.client = s.cfg.Client
 	if s.client == nil && s.cfg.Configured() {
@@ -89,6 +101,9 @@ func Register(app core.App, cfg Config) (*Service, error) {
 		if s.sandbox != nil {
 			s.sandbox.Close()
 		}
+		if s.tripaySandbox != nil {
+			s.tripaySandbox.Close()
+		}
 		return e.Next()
 	})
 
@@ -101,6 +116,7 @@ func Register(app core.App, cfg Config) (*Service, error) {
 	s.registerCatalogRoutes()
 	s.registerOrderRoutes()
 	s.registerNicknameRoute()
+	s.registerPaymentChannels()
 	s.registerWebhook()
 	s.registerCrons()
 	s.registerStorefront()

@@ -11,6 +11,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/vipbase/vipbase/hooks/wallet"
+	tripaysandbox "github.com/vipbase/vipbase/payment/tripay/sandbox"
 	"github.com/vipbase/vipbase/vipreseller/sandbox"
 )
 
@@ -45,12 +46,23 @@ func (s *Service) startSandbox() error {
 	s.cfg.APIID = srv.APIID()
 	s.cfg.APIKey = srv.APIKey()
 
+	// The Tripay simulator likewise replaces any TRIPAY_* credentials.
+	pay, err := tripaysandbox.Start(tripaysandbox.Config{})
+	if err != nil {
+		srv.Close()
+		return fmt.Errorf("start Tripay simulator: %w", err)
+	}
+	s.tripaySandbox = pay
+	s.cfg.TripayAPIURL = pay.URL
+	s.cfg.TripayAPIKey, s.cfg.TripayPrivateKey, s.cfg.TripayMerchantCode = pay.APIKey(), pay.PrivateKey(), pay.MerchantCode()
+
 	s.app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		callback := "http://" + loopbackAddr(se.Server.Addr) + WebhookPath
 		// Not secrets: the simulator accepts them on loopback only.
 		fmt.Fprintf(os.Stderr, "Sandbox provider: %s (callbacks → %s; state in %s)\n", srv.URL, callback, cfg.StatePath)
 		fmt.Fprintf(os.Stderr, "  try: VIP_RESELLER_API_URL=%s VIP_RESELLER_API_ID=%s VIP_RESELLER_API_KEY=%s vipbase vip check\n",
 			srv.URL, srv.APIID(), srv.APIKey())
+		fmt.Fprintf(os.Stderr, "Sandbox Tripay: %s (merchant %s)\n", pay.URL, pay.MerchantCode())
 		if err := s.ensureDemoUser(); err != nil {
 			s.app.Logger().Error("sandbox: could not create the demo shopper", "error", err)
 		}
