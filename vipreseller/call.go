@@ -6,10 +6,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"time"
+
+	"github.com/vipbase/vipbase/internal/backoff"
 )
 
 // call is one provider operation.
@@ -122,25 +123,11 @@ func (c *Client) do(ctx context.Context, cl call, decode func(*envelope) error) 
 	}
 }
 
-// backoff returns the wait after the given failed attempt: minBackoff doubled
-// per attempt, capped at maxBackoff, of which the upper half is random so
-// clients that failed together do not retry together.
+// backoff returns the wait after the given failed attempt (see
+// backoff.Delay).
 func (c *Client) backoff(attempt int) time.Duration {
-	d := c.minBackoff
-	for i := 1; i < attempt && d < c.maxBackoff; i++ {
-		d *= 2
-	}
-	if d > c.maxBackoff {
-		d = c.maxBackoff
-	}
-	if d <= 0 {
-		return 0
-	}
-	half := d / 2
-	return half + time.Duration(c.jitter(int64(d-half)+1))
+	return backoff.Delay(attempt, c.minBackoff, c.maxBackoff, c.jitter)
 }
-
-func randInt63n(n int64) int64 { return rand.Int64N(n) }
 
 // attempt sends one HTTP request and classifies the answer. It also returns
 // the HTTP status (0 if none) for the log.

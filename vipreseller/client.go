@@ -10,6 +10,9 @@ import (
 	"time"
 
 	"github.com/go-resty/resty/v2"
+
+	"github.com/vipbase/vipbase/internal/backoff"
+	"github.com/vipbase/vipbase/internal/redact"
 )
 
 // DefaultBaseURL is the provider's API root; endpoint names are appended.
@@ -64,7 +67,7 @@ type Client struct {
 	lowLimiter   *limiter
 	orderSpacing time.Duration
 	bodyLimit    int64 // maxBody; a field so tests can exercise truncation cheaply
-	redact       redactor
+	redact       redact.Redactor
 	// sleep waits between read retries; a field so tests can skip the wait.
 	sleep func(ctx context.Context, d time.Duration) error
 	// jitter returns a value in [0, n); a field so tests can pin it.
@@ -136,8 +139,8 @@ func New(apiID, apiKey string, opts ...Option) *Client {
 		minBackoff: DefaultMinBackoff,
 		maxBackoff: DefaultMaxBackoff,
 		rate:       DefaultRateLimit,
-		sleep:      sleepCtx,
-		jitter:     randInt63n,
+		sleep:      backoff.Sleep,
+		jitter:     backoff.Jitter,
 		bodyLimit:  maxBody,
 	}
 	for _, o := range opts {
@@ -151,7 +154,7 @@ func New(apiID, apiKey string, opts ...Option) *Client {
 	}
 	// The sign is constant per account, so it is computed once.
 	c.sign = Sign(c.apiID, c.apiKey)
-	c.redact = newRedactor(c.apiKey, c.sign, c.apiID)
+	c.redact = redact.New(c.apiKey, c.sign, c.apiID)
 
 	hc := &http.Client{}
 	if c.httpClient != nil {
@@ -169,7 +172,7 @@ func New(apiID, apiKey string, opts ...Option) *Client {
 	}
 	c.limiter = newLimiter(c.rate)
 	c.lowLimiter = newLimiter(c.rate * lowShare)
-	c.orderLimiter = &limiter{interval: c.orderSpacing, now: time.Now, sleep: sleepCtx}
+	c.orderLimiter = &limiter{interval: c.orderSpacing, now: time.Now, sleep: backoff.Sleep}
 
 	c.Profile = &ProfileAPI{c: c}
 	c.Game = &GameAPI{c: c}

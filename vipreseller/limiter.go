@@ -4,6 +4,8 @@ import (
 	"context"
 	"sync"
 	"time"
+
+	"github.com/vipbase/vipbase/internal/backoff"
 )
 
 // limiter paces requests to the provider: each caller reserves the next free
@@ -26,7 +28,7 @@ type limiter struct {
 // newLimiter returns a limiter for perSecond requests per second; zero or a
 // negative rate disables pacing.
 func newLimiter(perSecond float64) *limiter {
-	l := &limiter{now: time.Now, sleep: sleepCtx}
+	l := &limiter{now: time.Now, sleep: backoff.Sleep}
 	if perSecond > 0 {
 		l.interval = time.Duration(float64(time.Second) / perSecond)
 	}
@@ -101,19 +103,4 @@ func (l *limiter) reserveWithin(ctx context.Context, d time.Duration) (bool, err
 	}
 	l.mu.Unlock()
 	return true, l.Wait(ctx)
-}
-
-// sleepCtx sleeps for d or until ctx ends, whichever comes first.
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vipbase/vipbase/internal/backoff"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -127,8 +129,8 @@ func TestLimiterRespectsCancel(t *testing.T) {
 	// The real sleep returns when the context ends, not when d has passed.
 	ctx3, cancel3 := context.WithCancel(context.Background())
 	time.AfterFunc(10*time.Millisecond, cancel3)
-	assert.ErrorIs(t, sleepCtx(ctx3, time.Hour), context.Canceled)
-	assert.NoError(t, sleepCtx(context.Background(), 0))
+	assert.ErrorIs(t, backoff.Sleep(ctx3, time.Hour), context.Canceled)
+	assert.NoError(t, backoff.Sleep(context.Background(), 0))
 }
 
 func TestClientRequestsGoThroughLimiter(t *testing.T) {

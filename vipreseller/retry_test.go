@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vipbase/vipbase/internal/backoff"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -184,7 +186,7 @@ func TestRetrySleepsBetweenTriesAndStopsOnCancel(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	c2.sleep = func(ctx context.Context, d time.Duration) error {
 		cancel()
-		return sleepCtx(ctx, d)
+		return backoff.Sleep(ctx, d)
 	}
 	_, err = c2.Game.Status(ctx, StatusParams{Limit: 1})
 	require.ErrorIs(t, err, ErrTransport)

@@ -7,11 +7,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"time"
 
+	"github.com/vipbase/vipbase/internal/backoff"
 	"github.com/vipbase/vipbase/payment"
 )
 
@@ -66,36 +66,9 @@ func (c *Client) do(ctx context.Context, cl call, decode func(json.RawMessage) e
 	}
 }
 
-// backoff is the wait after the given failed attempt: minBackoff doubled
-// per attempt up to maxBackoff, its upper half random so clients that
-// failed together do not retry together.
+// backoff is the wait after the given failed attempt (see backoff.Delay).
 func (c *Client) backoff(attempt int) time.Duration {
-	d := c.minBackoff
-	for i := 1; i < attempt && d < c.maxBackoff; i++ {
-		d *= 2
-	}
-	d = min(d, c.maxBackoff)
-	if d <= 0 {
-		return 0
-	}
-	half := d / 2
-	return half + time.Duration(c.jitter(int64(d-half)+1))
-}
-
-func randInt63n(n int64) int64 { return rand.Int64N(n) }
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
+	return backoff.Delay(attempt, c.minBackoff, c.maxBackoff, c.jitter)
 }
 
 // envelope is Tripay's {success, message, data} wrapper.

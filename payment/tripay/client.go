@@ -12,6 +12,7 @@ import (
 
 	"github.com/go-resty/resty/v2"
 
+	"github.com/vipbase/vipbase/internal/backoff"
 	"github.com/vipbase/vipbase/payment"
 )
 
@@ -114,8 +115,8 @@ func New(apiKey, privateKey, merchantCode string, opts ...Option) *Client {
 		minBackoff:   DefaultMinBackoff,
 		maxBackoff:   DefaultMaxBackoff,
 		bodyLimit:    DefaultBodyLimit,
-		sleep:        sleepCtx,
-		jitter:       randInt63n,
+		sleep:        backoff.Sleep,
+		jitter:       backoff.Jitter,
 		now:          time.Now,
 	}
 	for _, o := range opts {

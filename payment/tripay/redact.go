@@ -1,55 +1,21 @@
 package tripay
 
 import (
-	"regexp"
-	"sort"
-	"strings"
-
+	"github.com/vipbase/vipbase/internal/redact"
 	"github.com/vipbase/vipbase/payment"
 )
 
 // redactor scrubs secrets (the API key, the private key, a request's
-// signature) from text that may reach an error or a log line. net/http
-// errors can quote URLs, and a gateway (or a clone of it) may echo what it
-// was sent in a message, so every string leaving the package goes through
-// here.
-type redactor struct {
-	re *regexp.Regexp // nil when there is nothing to hide
-}
+// signature) from text that may reach an error or a log line; on top of
+// redact.Redactor it knows how to scrub whole transactions and channels.
+type redactor struct{ redact.Redactor }
 
-const redacted = "[redacted]"
-
-func newRedactor(secrets ...string) redactor {
-	var parts []string
-	for _, s := range secrets {
-		// An empty secret would match everywhere; whitespace is no secret.
-		if strings.TrimSpace(s) != "" {
-			parts = append(parts, s)
-		}
-	}
-	if len(parts) == 0 {
-		return redactor{}
-	}
-	// Longest first, so a secret containing another is removed whole.
-	sort.Slice(parts, func(i, j int) bool { return len(parts[i]) > len(parts[j]) })
-	for i, p := range parts {
-		parts[i] = regexp.QuoteMeta(p)
-	}
-	// Case-insensitive: an echo might upper-case a hex signature.
-	return redactor{re: regexp.MustCompile(`(?i)` + strings.Join(parts, "|"))}
-}
+func newRedactor(secrets ...string) redactor { return redactor{redact.New(secrets...)} }
 
 // redactorWith returns a redactor for the client's keys and more (a
 // request's signature).
 func (c *Client) redactorWith(more ...string) redactor {
 	return newRedactor(append([]string{c.apiKey, c.privateKey}, more...)...)
-}
-
-func (r redactor) String(s string) string {
-	if r.re == nil || s == "" {
-		return s
-	}
-	return r.re.ReplaceAllLiteralString(s, redacted)
 }
 
 // failure is the error for everything that is not a definite answer. It

@@ -134,13 +134,6 @@ func TestSecretsNotInNotifications(t *testing.T) {
 	}
 }
 
-func TestRedactor(t *testing.T) {
-	r := newRedactor("abc", "", "  ", "abcdef")
-	assert.Equal(t, "x [redacted] y [redacted] [redacted]", r.String("x abcdef y ABC abc"))
-	assert.Equal(t, "nothing", newRedactor().String("nothing"))
-	assert.Equal(t, "a-b [redacted]", newRedactor("a.b").String("a-b a.b"), "a secret is text, not a pattern")
-}
-
 // readBody reads the copy of the body the fake put back.
 func readBody(r *http.Request) []byte {
 	b, _ := io.ReadAll(r.Body)

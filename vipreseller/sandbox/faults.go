@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"net/url"
 	"time"
+
+	"github.com/vipbase/vipbase/internal/backoff"
 )
 
 // FaultKind selects what an injected fault does.
@@ -187,7 +189,7 @@ func (s *Sandbox) serve(ctx context.Context, w http.ResponseWriter, method, ep, 
 	}
 	switch f.Kind {
 	case FaultLatency:
-		if !sleepCtx(ctx, f.Delay) {
+		if backoff.Sleep(ctx, f.Delay) != nil {
 			abort(w)
 			return
 		}
@@ -197,7 +199,7 @@ func (s *Sandbox) serve(ctx context.Context, w http.ResponseWriter, method, ep, 
 		if d <= 0 {
 			d = 60 * time.Second
 		}
-		sleepCtx(ctx, d)
+		_ = backoff.Sleep(ctx, d)
 		abort(w)
 	case FaultHTTP500:
 		writeReply(w, reply{status: http.StatusInternalServerError, ctype: "text/html; charset=UTF-8", body: []byte(html500)})
@@ -243,21 +245,6 @@ func (s *Sandbox) garbage(applied bool, real reply, method, ep, typ string, form
 		return body[:i+len(`"trxid":"VP`)]
 	}
 	return body[:len(body)/2]
-}
-
-// sleepCtx sleeps d and reports whether it finished before ctx ended.
-func sleepCtx(ctx context.Context, d time.Duration) bool {
-	if d <= 0 {
-		return ctx.Err() == nil
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
-	}
 }
 
 // abort ends a request without an answer: the connection is closed when it

@@ -4,6 +4,8 @@ import (
 	"context"
 	"net/http"
 	"time"
+
+	"github.com/vipbase/vipbase/internal/backoff"
 )
 
 // FaultKind selects what an injected fault does.
@@ -140,7 +142,7 @@ func (s *Sandbox) serve(ctx context.Context, w http.ResponseWriter, c call) {
 		if d <= 0 {
 			d = 30 * time.Second
 		}
-		sleepCtx(ctx, d)
+		_ = backoff.Sleep(ctx, d)
 		abort(w)
 	case FaultHTTPError:
 		if f.Applied && c.ep == EndpointCreate {
@@ -156,7 +158,7 @@ func (s *Sandbox) serve(ctx context.Context, w http.ResponseWriter, c call) {
 		rep.body = rep.body[:len(rep.body)/2]
 		writeReply(w, rep)
 	case FaultLatency:
-		if !sleepCtx(ctx, f.Delay) {
+		if backoff.Sleep(ctx, f.Delay) != nil {
 			abort(w)
 			return
 		}

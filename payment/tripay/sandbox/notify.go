@@ -2,11 +2,12 @@ package sandbox
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"io"
 	"net/http"
 	"time"
+
+	"github.com/vipbase/vipbase/internal/backoff"
 )
 
 // callbackJSON is the notification body (docs/payments-api.md §1).
@@ -152,7 +153,7 @@ func (s *Sandbox) deliver(j *job) {
 	}
 	if j.delay > 0 {
 		first() // a late notification does not hold later ones back
-		if !sleepCtx(s.ctx, j.delay) {
+		if backoff.Sleep(s.ctx, j.delay) != nil {
 			return
 		}
 	}
@@ -164,7 +165,7 @@ func (s *Sandbox) deliver(j *job) {
 		for attempt := 1; ; attempt++ {
 			ok := s.attempt(j, attempt)
 			first()
-			if ok || attempt > len(s.cfg.RetrySchedule) || !sleepCtx(s.ctx, s.cfg.RetrySchedule[attempt-1]) {
+			if ok || attempt > len(s.cfg.RetrySchedule) || backoff.Sleep(s.ctx, s.cfg.RetrySchedule[attempt-1]) != nil {
 				break
 			}
 		}
@@ -210,19 +211,4 @@ func (s *Sandbox) Deliveries() []Delivery {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]Delivery(nil), s.deliveries...)
-}
-
-// sleepCtx sleeps d and reports whether it finished before ctx ended.
-func sleepCtx(ctx context.Context, d time.Duration) bool {
-	if d <= 0 {
-		return ctx.Err() == nil
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
-	}
 }
