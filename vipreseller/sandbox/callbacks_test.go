@@ -115,6 +115,6 @@ func TestCallbackFaults(t *testing.T) {
 		sb, _ := newSB(t, Config{})
 		sb.Inject(Fault{Kind: FaultDropCallback, Times: -1})
 		assert.True(t, call(t, sb, EndpointGame, "services").Result)
-		assert.Len(t, sb.faults, 1)
+		assert.Equal(t, 1, sb.faults.Len())
 	})
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+
+	"github.com/vipbase/vipbase/internal/simhttp"
 )
 
 // Service availability values.
@@ -117,12 +119,12 @@ func (sv *service) row() []byte {
 	}
 	switch sv.endpoint {
 	case EndpointGame:
-		sv.wire = marshal(gameRow{sv.code, sv.game, sv.name, sv.price, sv.server, sv.listStatus()})
+		sv.wire = simhttp.Marshal(gameRow{sv.code, sv.game, sv.name, sv.price, sv.server, sv.listStatus()})
 	case EndpointPrepaid:
-		sv.wire = marshal(prepaidRow{sv.brand, sv.code, sv.name, sv.note, sv.price, sv.listStatus(),
+		sv.wire = simhttp.Marshal(prepaidRow{sv.brand, sv.code, sv.name, sv.note, sv.price, sv.listStatus(),
 			sv.multiTrx, sv.maintenance, sv.category, "prepaid", sv.kind})
 	default:
-		sv.wire = marshal(socialRow{sv.code, sv.category, sv.name, sv.note,
+		sv.wire = simhttp.Marshal(socialRow{sv.code, sv.category, sv.name, sv.note,
 			strconv.FormatInt(sv.min, 10), strconv.FormatInt(sv.max, 10), sv.price, sv.listStatus()})
 	}
 	return sv.wire

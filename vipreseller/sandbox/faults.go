@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/vipbase/vipbase/internal/backoff"
+	"github.com/vipbase/vipbase/internal/simhttp"
 )
 
 // FaultKind selects what an injected fault does.
@@ -106,62 +107,39 @@ type Fault struct {
 	Delay   time.Duration // for Latency and Timeout
 }
 
-type faultRule struct {
-	Fault
-	left int // -1 = forever
-}
-
 // Inject adds a fault rule. Rules are tried in the order they were added;
 // the first matching rule affects a request, and is removed when used up.
 func (s *Sandbox) Inject(f Fault) {
-	left := f.Times
-	switch {
-	case left == 0:
-		left = 1
-	case left < 0:
-		left = -1
-	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.faults = append(s.faults, &faultRule{Fault: f, left: left})
+	s.faults.Add(f, f.Times)
 }
 
 // ClearFaults removes all fault rules.
 func (s *Sandbox) ClearFaults() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.faults = nil
+	s.faults.Clear()
 }
 
-// takeLocked consumes and returns the first rule accepted by match.
-func (s *Sandbox) takeLocked(match func(*faultRule) bool) (Fault, bool) {
-	for i, r := range s.faults {
-		if !match(r) {
-			continue
-		}
-		if r.Rate > 0 && s.faultRNG.Float64() >= r.Rate {
-			continue
-		}
-		if r.left > 0 {
-			if r.left--; r.left == 0 {
-				s.faults = append(s.faults[:i:i], s.faults[i+1:]...)
-			}
-		}
-		return r.Fault, true
-	}
-	return Fault{}, false
+// takeLocked consumes and returns the first rule accepted by match that
+// also passes its Rate.
+func (s *Sandbox) takeLocked(match func(Fault) bool) (Fault, bool) {
+	return s.faults.Take(func(f Fault) bool {
+		return match(f) && (f.Rate <= 0 || s.faultRNG.Float64() < f.Rate)
+	})
 }
 
 func (s *Sandbox) takeRequestFault(ep, typ string) (Fault, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.takeLocked(func(r *faultRule) bool {
+	return s.takeLocked(func(r Fault) bool {
 		return r.Kind.appliesTo(typ) && (r.Endpoint == "" || r.Endpoint == ep) && (r.Type == "" || r.Type == typ)
 	})
 }
 
 func (s *Sandbox) takeCallbackFaultLocked(ep string, isTerminal bool) (Fault, bool) {
-	return s.takeLocked(func(r *faultRule) bool {
+	return s.takeLocked(func(r Fault) bool {
 		return r.Kind.isCallback() && (r.Endpoint == "" || r.Endpoint == ep) &&
 			(r.Kind != FaultReorderCallback || !isTerminal)
 	})
@@ -190,7 +168,7 @@ func (s *Sandbox) serve(ctx context.Context, w http.ResponseWriter, method, ep, 
 	switch f.Kind {
 	case FaultLatency:
 		if backoff.Sleep(ctx, f.Delay) != nil {
-			abort(w)
+			simhttp.Abort(w)
 			return
 		}
 		writeReply(w, s.handle(method, ep, typ, form, orderOpts{}))
@@ -200,7 +178,7 @@ func (s *Sandbox) serve(ctx context.Context, w http.ResponseWriter, method, ep, 
 			d = 60 * time.Second
 		}
 		_ = backoff.Sleep(ctx, d)
-		abort(w)
+		simhttp.Abort(w)
 	case FaultHTTP500:
 		writeReply(w, reply{status: http.StatusInternalServerError, ctype: "text/html; charset=UTF-8", body: []byte(html500)})
 	case FaultHTML:
@@ -245,14 +223,4 @@ func (s *Sandbox) garbage(applied bool, real reply, method, ep, typ string, form
 		return body[:i+len(`"trxid":"VP`)]
 	}
 	return body[:len(body)/2]
-}
-
-// abort ends a request without an answer: the connection is closed when it
-// can be hijacked, otherwise a bodyless 504 is written.
-func abort(w http.ResponseWriter) {
-	if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
-		_ = conn.Close()
-		return
-	}
-	w.WriteHeader(http.StatusGatewayTimeout)
 }

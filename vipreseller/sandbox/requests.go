@@ -3,6 +3,8 @@ package sandbox
 import (
 	"net/url"
 	"time"
+
+	"github.com/vipbase/vipbase/internal/simhttp"
 )
 
 // Request is one logged API call. Form holds the POST values without key and
@@ -24,61 +26,26 @@ func (s *Sandbox) logRequest(ep, typ string, form url.Values) *Request {
 		}
 		clean[k] = append([]string(nil), v...)
 	}
-	rec := &Request{Endpoint: ep, Type: typ, Form: clean}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	rec.At = s.now()
-	s.reqs = append(s.reqs, rec)
-	if n := s.cfg.RequestLogLimit; n > 0 && len(s.reqs) > n {
-		s.reqs[0] = nil
-		s.reqs = s.reqs[1:] // append reallocates now and then, freeing the old front
-	}
-	return rec
+	return s.reqs.Add(&Request{Endpoint: ep, Type: typ, Form: clean}, func(r *Request) { r.At = s.now() })
 }
 
 func (s *Sandbox) setHTTPStatus(rec *Request, status int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	rec.HTTPStatus = status
+	s.reqs.Update(rec, func(r *Request) { r.HTTPStatus = status })
 }
 
 // Requests returns a copy of the request log, oldest first.
 func (s *Sandbox) Requests() []Request {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := make([]Request, len(s.reqs))
-	for i, r := range s.reqs {
-		out[i] = *r
-		out[i].Form = cloneValues(r.Form)
-	}
-	return out
+	return s.reqs.Entries(func(r Request) Request {
+		r.Form = simhttp.CloneValues(r.Form)
+		return r
+	})
 }
 
 // Count returns how many logged requests hit endpoint with type typ ("" for
 // profile). Tests use it to prove an order was sent exactly once.
 func (s *Sandbox) Count(endpoint, typ string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	n := 0
-	for _, r := range s.reqs {
-		if r.Endpoint == endpoint && r.Type == typ {
-			n++
-		}
-	}
-	return n
+	return s.reqs.Count(func(r *Request) bool { return r.Endpoint == endpoint && r.Type == typ })
 }
 
 // ResetRequests empties the request log.
-func (s *Sandbox) ResetRequests() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.reqs = nil
-}
-
-func cloneValues(v url.Values) url.Values {
-	out := make(url.Values, len(v))
-	for k, vs := range v {
-		out[k] = append([]string(nil), vs...)
-	}
-	return out
-}
+func (s *Sandbox) ResetRequests() { s.reqs.Reset() }

@@ -11,6 +11,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/vipbase/vipbase/internal/simhttp"
 )
 
 // Default credentials and profile used when Config leaves them empty.
@@ -106,13 +108,13 @@ type Sandbox struct {
 	pending     map[string]int // social service+target → non-terminal orders
 	sched       schedHeap
 	outbox      []event
-	held        map[string][]event // reordered callbacks waiting for the trx's next one
-	faults      []*faultRule
+	held        map[string][]event   // reordered callbacks waiting for the trx's next one
+	faults      simhttp.Rules[Fault] // guarded by mu
 	faultRNG    *rand.Rand
 	trxRNG      *rand.Rand
 	lastOrder   map[string]time.Time
-	reqs        []*Request
-	rev         uint64 // bumped by every change that StatePath keeps
+	reqs        simhttp.Log[Request] // has its own lock
+	rev         uint64               // bumped by every change that StatePath keeps
 
 	// saveMu serialises state writes; savedRev, lastSave and lastSaveErr are
 	// guarded by it.
@@ -165,6 +167,7 @@ func newSandbox(cfg Config) *Sandbox {
 		trxRNG:      rand.New(rand.NewPCG(uint64(cfg.Seed), 0x7e1d)),
 		lastOrder:   make(map[string]time.Time),
 	}
+	s.reqs.SetLimit(cfg.RequestLogLimit)
 	return s
 }
 

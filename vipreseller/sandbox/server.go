@@ -1,18 +1,15 @@
 package sandbox
 
 import (
-	"bytes"
-	"context"
 	"crypto/subtle"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
-	"time"
+
+	"github.com/vipbase/vipbase/internal/simhttp"
 )
 
 // Provider messages shared by several operations.
@@ -43,22 +40,11 @@ type envelope struct {
 }
 
 func okReply(data any, msg string) reply {
-	return reply{status: http.StatusOK, ctype: "application/json", body: marshal(envelope{true, data, msg})}
+	return reply{status: http.StatusOK, ctype: "application/json", body: simhttp.Marshal(envelope{true, data, msg})}
 }
 
 func failReply(msg string) reply {
-	return reply{status: http.StatusOK, ctype: "application/json", body: marshal(envelope{false, nil, msg})}
-}
-
-// marshal encodes like PHP's json_encode closely enough: no HTML escaping.
-func marshal(v any) []byte {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		panic(fmt.Sprintf("sandbox: marshal %T: %v", v, err)) // only our own types get here
-	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+	return reply{status: http.StatusOK, ctype: "application/json", body: simhttp.Marshal(envelope{false, nil, msg})}
 }
 
 func writeReply(w http.ResponseWriter, rep reply) {
@@ -93,8 +79,8 @@ func (s *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		typ = ""
 	}
 	rec := s.logRequest(ep, typ, form)
-	sw := &statusWriter{ResponseWriter: w}
-	defer func() { s.setHTTPStatus(rec, sw.status) }()
+	sw := &simhttp.StatusWriter{ResponseWriter: w}
+	defer func() { s.setHTTPStatus(rec, sw.Status) }()
 	if !known {
 		http.NotFound(sw, r)
 		return
@@ -167,38 +153,12 @@ func (s *Sandbox) profile() reply {
 	}, msgProfileOK)
 }
 
-// statusWriter records the status code for the request log and lets
-// http.ResponseController reach the underlying writer (for Hijack).
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-}
-
-func (w *statusWriter) WriteHeader(code int) {
-	if w.status == 0 {
-		w.status = code
-	}
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w *statusWriter) Write(b []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	return w.ResponseWriter.Write(b)
-}
-
-func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
-
 // Server is a Sandbox listening on loopback with its background loop running.
 type Server struct {
 	*Sandbox
 	URL string // base URL including /api, e.g. http://127.0.0.1:41234/api
 
-	srv    *http.Server
-	cancel context.CancelFunc
-	done   chan struct{}
-	once   sync.Once
+	srv *simhttp.Server
 }
 
 // Start listens on 127.0.0.1:0, serves the sandbox and runs its background
@@ -216,29 +176,14 @@ func StartOn(addr string, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sandbox: listen: %w", err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	s := &Server{
+	return &Server{
 		Sandbox: sb,
 		URL:     "http://" + ln.Addr().String() + "/api",
-		srv:     &http.Server{Handler: sb, ReadHeaderTimeout: 10 * time.Second},
-		cancel:  cancel,
-		done:    make(chan struct{}),
-	}
-	go func() { _ = s.srv.Serve(ln) }()
-	go func() {
-		defer close(s.done)
-		sb.Run(ctx)
-	}()
-	return s, nil
+		srv:     simhttp.Serve(ln, sb, sb.Run),
+	}, nil
 }
 
 // Close stops the listener and closes open connections (hung Timeout faults
 // end with them), then stops the background loop, which writes the state a
 // last time when Config.StatePath is set. It is idempotent.
-func (s *Server) Close() {
-	s.once.Do(func() {
-		_ = s.srv.Close()
-		s.cancel()
-		<-s.done
-	})
-}
+func (s *Server) Close() { s.srv.Close() }

@@ -4,6 +4,8 @@ import (
 	"container/heap"
 	"fmt"
 	"time"
+
+	"github.com/vipbase/vipbase/internal/simhttp"
 )
 
 // Transaction statuses.
@@ -98,7 +100,7 @@ func (s *Sandbox) applyLocked(t *txn, tr transition) {
 			s.pending[k]++
 		}
 	}
-	body := marshal(struct {
+	body := simhttp.Marshal(struct {
 		Data any `json:"data"`
 	}{itemOf(t)})
 	s.outbox = append(s.outbox, event{trxid: t.TrxID, endpoint: t.Endpoint, terminal: terminal(t.Status), body: body})

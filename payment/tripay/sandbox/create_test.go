@@ -11,6 +11,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/vipbase/vipbase/internal/simhttp"
 )
 
 func TestCreateDetailPayNotify(t *testing.T) {
@@ -111,7 +113,7 @@ func TestCreateRefusals(t *testing.T) {
 			if tc.name == "bad signature" {
 				b["signature"] = sign("wrong", "x")
 			}
-			req := httptest.NewRequest(http.MethodPost, "/api-sandbox/transaction/create", strings.NewReader(string(marshal(b))))
+			req := httptest.NewRequest(http.MethodPost, "/api-sandbox/transaction/create", strings.NewReader(string(simhttp.Marshal(b))))
 			tok := sb.APIKey()
 			if tc.token != "" {
 				tok = tc.token

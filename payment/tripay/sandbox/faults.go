@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/vipbase/vipbase/internal/backoff"
+	"github.com/vipbase/vipbase/internal/simhttp"
 )
 
 // FaultKind selects what an injected fault does.
@@ -69,58 +70,31 @@ type Fault struct {
 	Applied  bool          // HTTPError on create: create the transaction anyway
 }
 
-type faultRule struct {
-	Fault
-	left int // -1 = forever
-}
-
 // Inject adds a fault rule. Rules are tried in the order added; the first
 // matching one applies and is removed when used up.
 func (s *Sandbox) Inject(f Fault) {
-	left := f.Times
-	switch {
-	case left == 0:
-		left = 1
-	case left < 0:
-		left = -1
-	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.faults = append(s.faults, &faultRule{Fault: f, left: left})
+	s.faults.Add(f, f.Times)
 }
 
 // ClearFaults removes all fault rules.
 func (s *Sandbox) ClearFaults() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.faults = nil
-}
-
-func (s *Sandbox) takeLocked(match func(*faultRule) bool) (Fault, bool) {
-	for i, r := range s.faults {
-		if !match(r) {
-			continue
-		}
-		if r.left > 0 {
-			if r.left--; r.left == 0 {
-				s.faults = append(s.faults[:i:i], s.faults[i+1:]...)
-			}
-		}
-		return r.Fault, true
-	}
-	return Fault{}, false
+	s.faults.Clear()
 }
 
 func (s *Sandbox) takeRequestFault(ep string) (Fault, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.takeLocked(func(r *faultRule) bool {
+	return s.faults.Take(func(r Fault) bool {
 		return !r.Kind.isNotify() && (r.Endpoint == "" || r.Endpoint == ep)
 	})
 }
 
 func (s *Sandbox) takeNotifyFaultLocked() (Fault, bool) {
-	return s.takeLocked(func(r *faultRule) bool { return r.Kind.isNotify() })
+	return s.faults.Take(func(r Fault) bool { return r.Kind.isNotify() })
 }
 
 const html5xx = `<!DOCTYPE html><html><head><title>Server Error</title></head>` +
@@ -143,7 +117,7 @@ func (s *Sandbox) serve(ctx context.Context, w http.ResponseWriter, c call) {
 			d = 30 * time.Second
 		}
 		_ = backoff.Sleep(ctx, d)
-		abort(w)
+		simhttp.Abort(w)
 	case FaultHTTPError:
 		if f.Applied && c.ep == EndpointCreate {
 			s.handle(c)
@@ -159,21 +133,11 @@ func (s *Sandbox) serve(ctx context.Context, w http.ResponseWriter, c call) {
 		writeReply(w, rep)
 	case FaultLatency:
 		if backoff.Sleep(ctx, f.Delay) != nil {
-			abort(w)
+			simhttp.Abort(w)
 			return
 		}
 		writeReply(w, s.handle(c))
 	default:
 		writeReply(w, s.handle(c))
 	}
-}
-
-// abort ends a request without an answer: the connection is closed when it
-// can be hijacked, otherwise a bodyless 504 is written.
-func abort(w http.ResponseWriter) {
-	if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
-		_ = conn.Close()
-		return
-	}
-	w.WriteHeader(http.StatusGatewayTimeout)
 }

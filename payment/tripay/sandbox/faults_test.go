@@ -12,6 +12,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/vipbase/vipbase/internal/simhttp"
 )
 
 func TestNotifyFaults(t *testing.T) {
@@ -100,7 +102,7 @@ func TestRequestFaults(t *testing.T) {
 		req.Header.Set("Content-Type", "application/json")
 		return client.Do(req)
 	}
-	body := string(marshal(createBody(srv.Sandbox, "QRIS", "UNKNOWN-1", 10_000)))
+	body := string(simhttp.Marshal(createBody(srv.Sandbox, "QRIS", "UNKNOWN-1", 10_000)))
 
 	t.Run("create timeout applies the create, answers nothing", func(t *testing.T) {
 		srv.Inject(Fault{Kind: FaultTimeout, Endpoint: EndpointCreate, Delay: 50 * time.Millisecond})
@@ -121,13 +123,13 @@ func TestRequestFaults(t *testing.T) {
 	})
 	t.Run("create 5xx creates nothing", func(t *testing.T) {
 		srv.Inject(Fault{Kind: FaultHTTPError, Endpoint: EndpointCreate, Status: 503})
-		resp, err := send(context.Background(), http.MethodPost, EndpointCreate, string(marshal(createBody(srv.Sandbox, "QRIS", "U2", 10_000))))
+		resp, err := send(context.Background(), http.MethodPost, EndpointCreate, string(simhttp.Marshal(createBody(srv.Sandbox, "QRIS", "U2", 10_000))))
 		require.NoError(t, err)
 		resp.Body.Close()
 		assert.Equal(t, 503, resp.StatusCode)
 		assert.Len(t, srv.Transactions(), 1)
 		srv.Inject(Fault{Kind: FaultHTTPError, Endpoint: EndpointCreate, Applied: true})
-		resp, err = send(context.Background(), http.MethodPost, EndpointCreate, string(marshal(createBody(srv.Sandbox, "QRIS", "U3", 10_000))))
+		resp, err = send(context.Background(), http.MethodPost, EndpointCreate, string(simhttp.Marshal(createBody(srv.Sandbox, "QRIS", "U3", 10_000))))
 		require.NoError(t, err)
 		resp.Body.Close()
 		assert.Equal(t, 500, resp.StatusCode)

@@ -3,10 +3,10 @@ package sandbox
 import (
 	"bytes"
 	"crypto/subtle"
-	"encoding/json"
-	"fmt"
 	"net/http"
 	"strings"
+
+	"github.com/vipbase/vipbase/internal/simhttp"
 )
 
 // Endpoint names, as in the URL path after the base (…/api-sandbox/), in
@@ -46,22 +46,11 @@ type envelope struct {
 }
 
 func okReply(data any, msg string) reply {
-	return reply{status: http.StatusOK, ctype: "application/json", body: marshal(envelope{true, msg, data})}
+	return reply{status: http.StatusOK, ctype: "application/json", body: simhttp.Marshal(envelope{true, msg, data})}
 }
 
 func failReply(status int, msg string) reply {
-	return reply{status: status, ctype: "application/json", body: marshal(envelope{false, msg, nil})}
-}
-
-// marshal encodes without HTML escaping, like PHP's json_encode with slashes kept.
-func marshal(v any) []byte {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		panic(fmt.Sprintf("sandbox: marshal %T: %v", v, err)) // only our own types get here
-	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+	return reply{status: status, ctype: "application/json", body: simhttp.Marshal(envelope{false, msg, nil})}
 }
 
 func writeReply(w http.ResponseWriter, rep reply) {
@@ -98,8 +87,8 @@ func (s *Sandbox) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	ep, prefix, ref, known := route(r.URL.Path)
 	body := readBody(w, r)
 	rec := s.logRequest(ep, r, body)
-	sw := &statusWriter{ResponseWriter: w}
-	defer func() { s.setHTTPStatus(rec, sw.status) }()
+	sw := &simhttp.StatusWriter{ResponseWriter: w}
+	defer func() { s.setHTTPStatus(rec, sw.Status) }()
 	if !known {
 		http.NotFound(sw, r)
 		return
@@ -167,26 +156,3 @@ func (s *Sandbox) handle(c call) reply {
 	}
 	return failReply(http.StatusNotFound, "Not found")
 }
-
-// statusWriter records the status code for the request log and lets
-// http.ResponseController reach the underlying writer (for Hijack).
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-}
-
-func (w *statusWriter) WriteHeader(code int) {
-	if w.status == 0 {
-		w.status = code
-	}
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w *statusWriter) Write(b []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	return w.ResponseWriter.Write(b)
-}
-
-func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

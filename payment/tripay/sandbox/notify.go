@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/vipbase/vipbase/internal/backoff"
+	"github.com/vipbase/vipbase/internal/simhttp"
 )
 
 // callbackJSON is the notification body (docs/payments-api.md §1).
@@ -70,7 +71,7 @@ func (s *Sandbox) notifyLocked(t *txn) {
 		p := t.PaidAt.Unix()
 		cb.PaidAt = &p
 	}
-	body := marshal(cb)
+	body := simhttp.Marshal(cb)
 	f, faulted := s.takeNotifyFaultLocked()
 	j := &job{ref: t.Reference, status: t.Status, url: url, body: body}
 	if faulted {

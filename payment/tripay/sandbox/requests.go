@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"net/url"
 	"time"
+
+	"github.com/vipbase/vipbase/internal/simhttp"
 )
 
 // Request is one logged HTTP request. Signature fields and the
@@ -31,57 +33,27 @@ func (s *Sandbox) logRequest(ep string, r *http.Request, body []byte) *Request {
 		form.Del("signature")
 		rec.Body = []byte(form.Encode())
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	rec.At = s.now()
-	s.reqs = append(s.reqs, rec)
-	return rec
+	return s.reqs.Add(rec, func(r *Request) { r.At = s.now() })
 }
 
 func (s *Sandbox) setHTTPStatus(rec *Request, status int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	rec.HTTPStatus = status
+	s.reqs.Update(rec, func(r *Request) { r.HTTPStatus = status })
 }
 
 // Requests returns a copy of the request log, oldest first.
 func (s *Sandbox) Requests() []Request {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := make([]Request, len(s.reqs))
-	for i, r := range s.reqs {
-		out[i] = *r
-		out[i].Query = cloneValues(r.Query)
-		out[i].Body = append([]byte(nil), r.Body...)
-	}
-	return out
+	return s.reqs.Entries(func(r Request) Request {
+		r.Query = simhttp.CloneValues(r.Query)
+		r.Body = append([]byte(nil), r.Body...)
+		return r
+	})
 }
 
 // Count returns how many logged requests hit endpoint (faulted and refused
 // ones included). Tests use it to prove a create was sent exactly once.
 func (s *Sandbox) Count(endpoint string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	n := 0
-	for _, r := range s.reqs {
-		if r.Endpoint == endpoint {
-			n++
-		}
-	}
-	return n
+	return s.reqs.Count(func(r *Request) bool { return r.Endpoint == endpoint })
 }
 
 // ResetRequests empties the request log.
-func (s *Sandbox) ResetRequests() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.reqs = nil
-}
-
-func cloneValues(v url.Values) url.Values {
-	out := make(url.Values, len(v))
-	for k, vs := range v {
-		out[k] = append([]string(nil), vs...)
-	}
-	return out
-}
+func (s *Sandbox) ResetRequests() { s.reqs.Reset() }

@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/vipbase/vipbase/internal/simhttp"
 )
 
 // Fixed sandbox credentials used when Config leaves them empty. They look
@@ -89,9 +91,9 @@ type Sandbox struct {
 	channels    []*channel
 	txns        map[string]*txn
 	all         []*txn
-	faults      []*faultRule
+	faults      simhttp.Rules[Fault] // guarded by mu
 	rng         *rand.Rand
-	reqs        []*Request
+	reqs        simhttp.Log[Request] // has its own lock
 	deliveries  []Delivery
 	closed      bool
 }

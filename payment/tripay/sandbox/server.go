@@ -1,12 +1,10 @@
 package sandbox
 
 import (
-	"context"
 	"fmt"
 	"net"
-	"net/http"
-	"sync"
-	"time"
+
+	"github.com/vipbase/vipbase/internal/simhttp"
 )
 
 // Server is a Sandbox listening on loopback with its expiry loop running.
@@ -14,10 +12,7 @@ type Server struct {
 	*Sandbox
 	URL string // the base URL, like Tripay's: http://127.0.0.1:41234/api-sandbox/
 
-	srv    *http.Server
-	cancel context.CancelFunc
-	done   chan struct{}
-	once   sync.Once
+	srv *simhttp.Server
 }
 
 // Start listens on 127.0.0.1:0, serves the sandbox and runs Step every 50 ms
@@ -31,30 +26,17 @@ func StartOn(addr string, cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("sandbox: listen: %w", err)
 	}
 	sb := New(cfg)
-	ctx, cancel := context.WithCancel(context.Background())
-	s := &Server{
+	return &Server{
 		Sandbox: sb,
 		URL:     "http://" + ln.Addr().String() + "/api-sandbox/",
-		srv:     &http.Server{Handler: sb, ReadHeaderTimeout: 10 * time.Second},
-		cancel:  cancel,
-		done:    make(chan struct{}),
-	}
-	go func() { _ = s.srv.Serve(ln) }()
-	go func() {
-		defer close(s.done)
-		sb.Run(ctx)
-	}()
-	return s, nil
+		srv:     simhttp.Serve(ln, sb, sb.Run),
+	}, nil
 }
 
 // Close stops the listener and closes open connections (hung Timeout faults
 // end with them), stops the expiry loop and pending notification
 // deliveries. It is idempotent.
 func (s *Server) Close() {
-	s.once.Do(func() {
-		_ = s.srv.Close()
-		s.cancel()
-		<-s.done
-		s.Sandbox.Close()
-	})
+	s.srv.Close()
+	s.Sandbox.Close()
 }

@@ -9,6 +9,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/vipbase/vipbase/internal/simhttp"
 )
 
 func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
@@ -23,7 +25,7 @@ func TestServerEndToEnd(t *testing.T) {
 
 	b := createBody(srv.Sandbox, "QRIS", "SRV-1", 10_000)
 	b["expired_time"] = time.Now().Add(10 * time.Minute).Unix()
-	req, _ := http.NewRequest(http.MethodPost, srv.URL+EndpointCreate, strings.NewReader(string(marshal(b))))
+	req, _ := http.NewRequest(http.MethodPost, srv.URL+EndpointCreate, strings.NewReader(string(simhttp.Marshal(b))))
 	req.Header.Set("Authorization", "Bearer "+srv.APIKey())
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := http.DefaultClient.Do(req)

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/vipbase/vipbase/internal/simhttp"
 )
 
 // Transaction is a snapshot of one sandbox transaction. Amount is what the
@@ -317,7 +319,7 @@ func (s *Sandbox) merchantTransactions(q url.Values) reply {
 		"sort": sort, "offset": map[string]int{"from": from + 1, "to": to}, "current_page": page,
 		"previous_page": pageOrNull(page-1, last), "next_page": pageOrNull(page+1, last), "last_page": last,
 		"per_page": per, "total_records": len(rows)}}
-	return reply{status: http.StatusOK, ctype: "application/json", body: marshal(env)}
+	return reply{status: http.StatusOK, ctype: "application/json", body: simhttp.Marshal(env)}
 }
 
 func pageOrNull(p, last int) any {
