@@ -7,14 +7,17 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/vipbase/vipbase/internal/flexjson"
 )
 
 // The provider is PHP: numbers arrive as strings, strings as numbers, booleans
 // as "1", and the same field changes type between operations (server is "1"
-// in services, 1 in service-stock). The helpers below accept every such
-// spelling of a value and reject only what cannot be that value at all
-// (an object where a string belongs, "abc" where a number belongs), so a
-// really malformed answer is still reported as a transport failure.
+// in services, 1 in service-stock). internal/flexjson and the helpers below
+// accept every such spelling of a value and reject only what cannot be that
+// value at all (an object where a string belongs, "abc" where a number
+// belongs), so a really malformed answer is still reported as a transport
+// failure.
 
 // envelope is the {result, data, message} wrapper of every answer. Country
 // is the optional top-level field get-nickname may add.
@@ -39,67 +42,30 @@ func parseEnvelope(body []byte) (*envelope, error) {
 	if err := json.Unmarshal(body, &raw); err != nil {
 		return nil, err
 	}
-	if isNull(raw.Result) {
+	if flexjson.IsNull(raw.Result) {
 		return nil, errNoResult
 	}
-	ok, err := flexBool(raw.Result)
+	ok, err := flexjson.Bool(raw.Result)
 	if err != nil {
 		return nil, fmt.Errorf("result: %w", err)
 	}
-	msg, err := flexString(raw.Message)
+	msg, err := flexjson.String(raw.Message)
 	if err != nil {
 		// A message that is not a scalar (a PHP validation array, say) is
 		// still the provider's words: keep its JSON text.
 		msg = string(bytes.TrimSpace(raw.Message))
 	}
-	country, _ := flexString(raw.Country)
+	country, _ := flexjson.String(raw.Country)
 	return &envelope{Result: ok, Data: raw.Data, Message: msg, Country: country}, nil
-}
-
-func isNull(raw json.RawMessage) bool {
-	t := bytes.TrimSpace(raw)
-	return len(t) == 0 || string(t) == "null"
-}
-
-// flexString accepts a JSON string, number or boolean; null is "".
-func flexString(raw json.RawMessage) (string, error) {
-	t := bytes.TrimSpace(raw)
-	if isNull(t) {
-		return "", nil
-	}
-	switch t[0] {
-	case '"':
-		var s string
-		err := json.Unmarshal(t, &s)
-		return s, err
-	case '{', '[':
-		return "", fmt.Errorf("want a string, got %s", kindOf(t))
-	default: // number, true, false: keep the literal text
-		if !json.Valid(t) {
-			return "", fmt.Errorf("invalid JSON value")
-		}
-		return string(t), nil
-	}
 }
 
 // flexInt accepts a JSON number or numeric string; null and "" are 0. A
 // decimal with a zero fraction ("1000.0") is accepted, anything fractional
 // is rejected: money is whole rupiah and must not pass through a float.
 func flexInt(raw json.RawMessage) (int64, error) {
-	t := bytes.TrimSpace(raw)
-	if isNull(t) {
-		return 0, nil
-	}
-	var s string
-	switch t[0] {
-	case '"':
-		if err := json.Unmarshal(t, &s); err != nil {
-			return 0, err
-		}
-	case '{', '[', 't', 'f':
-		return 0, fmt.Errorf("want a number, got %s", kindOf(t))
-	default:
-		s = string(t)
+	s, err := flexjson.NumberText(raw)
+	if err != nil {
+		return 0, err
 	}
 	return parseWhole(s)
 }
@@ -118,103 +84,31 @@ func parseWhole(s string) (int64, error) {
 			return n, nil
 		}
 	}
-	return 0, fmt.Errorf("want a whole number, got %q", truncateForError(s))
+	return 0, fmt.Errorf("want a whole number, got %q", flexjson.Truncate(s))
 }
 
-// flexBool accepts true/false, 1/0 and their string forms; null and "" are
-// false.
-func flexBool(raw json.RawMessage) (bool, error) {
-	t := bytes.TrimSpace(raw)
-	if isNull(t) {
-		return false, nil
-	}
-	s := string(t)
-	if t[0] == '"' {
-		if err := json.Unmarshal(t, &s); err != nil {
-			return false, err
-		}
-		s = strings.ToLower(strings.TrimSpace(s))
-	}
-	switch s {
-	case "true", "1":
-		return true, nil
-	case "false", "0", "":
-		return false, nil
-	}
-	return false, fmt.Errorf("want a boolean, got %q", truncateForError(s))
-}
-
-func kindOf(t []byte) string {
-	switch t[0] {
-	case '{':
-		return "an object"
-	case '[':
-		return "an array"
-	case '"':
-		return "a string"
-	case 't', 'f':
-		return "a boolean"
-	}
-	return "a number"
-}
-
-func truncateForError(s string) string {
-	if len(s) > 40 {
-		return s[:40] + "…"
-	}
-	return s
-}
-
-// fields reads one JSON object leniently, remembering the first error so an
-// UnmarshalJSON method can read every field and check once.
-type fields struct {
-	m   map[string]json.RawMessage
-	err error
-}
+// fields reads one JSON object leniently (see flexjson.Object), with the
+// provider's readers for each kind of field.
+type fields struct{ *flexjson.Object }
 
 func readFields(b []byte) (*fields, error) {
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(b, &m); err != nil {
+	o, err := flexjson.Read(b)
+	if err != nil {
 		return nil, err
 	}
-	return &fields{m: m}, nil
+	return &fields{o}, nil
 }
 
-func (f *fields) fail(key string, err error) {
-	if err != nil && f.err == nil {
-		f.err = fmt.Errorf("field %q: %w", key, err)
-	}
-}
-
-func (f *fields) str(key string) string {
-	v, err := flexString(f.m[key])
-	f.fail(key, err)
-	return v
-}
-
-func (f *fields) int(key string) int64 {
-	v, err := flexInt(f.m[key])
-	f.fail(key, err)
-	return v
-}
-
-func (f *fields) bool(key string) bool {
-	v, err := flexBool(f.m[key])
-	f.fail(key, err)
-	return v
-}
+func (f *fields) str(key string) string { return flexjson.Field(f.Object, key, flexjson.String) }
+func (f *fields) int(key string) int64  { return flexjson.Field(f.Object, key, flexInt) }
+func (f *fields) bool(key string) bool  { return flexjson.Field(f.Object, key, flexjson.Bool) }
 
 func (f *fields) price(key string) Price {
 	var p Price
-	if raw, ok := f.m[key]; ok {
-		f.fail(key, p.UnmarshalJSON(raw))
+	if raw, ok := f.Fields[key]; ok {
+		f.Fail(key, p.UnmarshalJSON(raw))
 	}
 	return p
-}
-
-func (f *fields) has(key string) bool {
-	_, ok := f.m[key]
-	return ok
 }
 
 // decodeList decodes a list answer. data should be an array; a single object
@@ -274,7 +168,7 @@ func decodeCatalog[T any](data json.RawMessage, keep func(*T) bool) (items []T, 
 // splitList returns the rows of a list answer (see decodeList).
 func splitList(data json.RawMessage) ([]json.RawMessage, error) {
 	t := bytes.TrimSpace(data)
-	if isNull(t) {
+	if flexjson.IsNull(t) {
 		return nil, nil
 	}
 	switch t[0] {
@@ -287,14 +181,14 @@ func splitList(data json.RawMessage) ([]json.RawMessage, error) {
 	case '{':
 		return []json.RawMessage{t}, nil
 	}
-	return nil, fmt.Errorf("data: want a list, got %s", kindOf(t))
+	return nil, fmt.Errorf("data: want a list, got %s", flexjson.KindOf(t))
 }
 
 // decodeOne decodes an answer whose data is one object; a one-element array
 // is accepted as well.
 func decodeOne[T any](data json.RawMessage) (*T, error) {
 	t := bytes.TrimSpace(data)
-	if isNull(t) {
+	if flexjson.IsNull(t) {
 		return nil, errors.New("data: missing")
 	}
 	var v T
@@ -313,7 +207,7 @@ func decodeOne[T any](data json.RawMessage) (*T, error) {
 		}
 		return decodeOne[T](items[0])
 	default:
-		return nil, fmt.Errorf("data: want an object, got %s", kindOf(t))
+		return nil, fmt.Errorf("data: want an object, got %s", flexjson.KindOf(t))
 	}
 	return &v, nil
 }

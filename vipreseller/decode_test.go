@@ -46,26 +46,6 @@ func TestFlexInt(t *testing.T) {
 	}
 }
 
-func TestFlexBoolAndString(t *testing.T) {
-	for in, want := range map[string]bool{`true`: true, `false`: false, `"1"`: true, `"0"`: false, `1`: true,
-		`0`: false, `"true"`: true, `"false"`: false, `""`: false, `null`: false, `"TRUE"`: true} {
-		got, err := flexBool(json.RawMessage(in))
-		require.NoError(t, err, in)
-		assert.Equal(t, want, got, in)
-	}
-	for _, bad := range []string{`2`, `"yes"`, `{}`} {
-		_, err := flexBool(json.RawMessage(bad))
-		assert.Error(t, err, bad)
-	}
-	for in, want := range map[string]string{`"1"`: "1", `1`: "1", `3249`: "3249", `null`: "", `"a\"b"`: `a"b`} {
-		got, err := flexString(json.RawMessage(in))
-		require.NoError(t, err, in)
-		assert.Equal(t, want, got, in)
-	}
-	_, err := flexString(json.RawMessage(`{"a":1}`))
-	assert.Error(t, err)
-}
-
 func TestLenientRows(t *testing.T) {
 	var g GameService
 	require.NoError(t, json.Unmarshal([]byte(`{"code":"X","game":"G","price":"1000","server":1,"status":"available","extra":{"x":1}}`), &g))

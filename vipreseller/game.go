@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+
+	"github.com/vipbase/vipbase/internal/flexjson"
 )
 
 // GameAPI is the game-feature endpoint: game top-ups, vouchers, premium apps.
@@ -70,7 +72,7 @@ func (a *GameAPI) Nickname(ctx context.Context, p NicknameParams) (*Nickname, er
 	params.Set("additional_target", p.Zone)
 	var n *Nickname
 	err := a.c.do(ctx, call{ep: EndpointGame, typ: "get-nickname", params: params, low: true}, func(env *envelope) error {
-		name, err := flexString(env.Data)
+		name, err := flexjson.String(env.Data)
 		if err != nil {
 			return fmt.Errorf("data: %w", err)
 		}

@@ -3,6 +3,8 @@ package vipreseller
 import (
 	"bytes"
 	"encoding/json"
+
+	"github.com/vipbase/vipbase/internal/flexjson"
 )
 
 // Lenient UnmarshalJSON methods for the types in types.go; the rules are in
@@ -18,7 +20,7 @@ func keepRaw(b []byte) json.RawMessage {
 // (old docs and clones send a single price).
 func (p *Price) UnmarshalJSON(b []byte) error {
 	t := bytes.TrimSpace(b)
-	if isNull(t) {
+	if flexjson.IsNull(t) {
 		return nil
 	}
 	if t[0] != '{' {
@@ -34,12 +36,12 @@ func (p *Price) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	*p = Price{Basic: f.int("basic"), Premium: f.int("premium"), Special: f.int("special")}
-	return f.err
+	return f.Err()
 }
 
 // UnmarshalJSON decodes the profile leniently (balance may be a string).
 func (p *Profile) UnmarshalJSON(b []byte) error {
-	if isNull(b) {
+	if flexjson.IsNull(b) {
 		return nil
 	}
 	f, err := readFields(b)
@@ -54,13 +56,13 @@ func (p *Profile) UnmarshalJSON(b []byte) error {
 		Level:      f.str("level"),
 		Registered: f.str("registered"),
 	}
-	return f.err
+	return f.Err()
 }
 
 // UnmarshalJSON decodes a game-feature catalog row; server may be a string
 // or a number.
 func (s *GameService) UnmarshalJSON(b []byte) error {
-	if isNull(b) {
+	if flexjson.IsNull(b) {
 		return nil
 	}
 	f, err := readFields(b)
@@ -76,14 +78,14 @@ func (s *GameService) UnmarshalJSON(b []byte) error {
 		Status: f.str("status"),
 		Raw:    keepRaw(b),
 	}
-	return f.err
+	return f.Err()
 }
 
 // UnmarshalJSON decodes a prepaid catalog row. The provider spells the
 // maintenance window "maintenace"; the correct spelling is accepted too in
 // case it is ever fixed.
 func (s *PrepaidService) UnmarshalJSON(b []byte) error {
-	if isNull(b) {
+	if flexjson.IsNull(b) {
 		return nil
 	}
 	f, err := readFields(b)
@@ -91,7 +93,7 @@ func (s *PrepaidService) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	maint := f.str("maintenace")
-	if f.has("maintenance") && maint == "" {
+	if f.Has("maintenance") && maint == "" {
 		maint = f.str("maintenance")
 	}
 	*s = PrepaidService{
@@ -108,12 +110,12 @@ func (s *PrepaidService) UnmarshalJSON(b []byte) error {
 		Price:       f.price("price"),
 		Raw:         keepRaw(b),
 	}
-	return f.err
+	return f.Err()
 }
 
 // UnmarshalJSON decodes a social-media catalog row; id may be a number.
 func (s *SocialService) UnmarshalJSON(b []byte) error {
-	if isNull(b) {
+	if flexjson.IsNull(b) {
 		return nil
 	}
 	f, err := readFields(b)
@@ -131,12 +133,12 @@ func (s *SocialService) UnmarshalJSON(b []byte) error {
 		Price:    f.price("price"),
 		Raw:      keepRaw(b),
 	}
-	return f.err
+	return f.Err()
 }
 
 // UnmarshalJSON decodes a service-stock answer (server is a number here).
 func (s *ServiceStock) UnmarshalJSON(b []byte) error {
-	if isNull(b) {
+	if flexjson.IsNull(b) {
 		return nil
 	}
 	f, err := readFields(b)
@@ -152,13 +154,13 @@ func (s *ServiceStock) UnmarshalJSON(b []byte) error {
 		Server:      f.str("server"),
 		Status:      f.str("status"),
 	}
-	return f.err
+	return f.Err()
 }
 
 // UnmarshalJSON decodes a transaction from an order, status or callback
 // answer, whichever endpoint it came from.
 func (t *Transaction) UnmarshalJSON(b []byte) error {
-	if isNull(b) {
+	if flexjson.IsNull(b) {
 		return nil
 	}
 	f, err := readFields(b)
@@ -180,5 +182,5 @@ func (t *Transaction) UnmarshalJSON(b []byte) error {
 		Count:    f.int("count"),
 		Raw:      keepRaw(b),
 	}
-	return f.err
+	return f.Err()
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/vipbase/vipbase/internal/backoff"
+	"github.com/vipbase/vipbase/internal/flexjson"
 	"github.com/vipbase/vipbase/payment"
 )
 
@@ -123,10 +124,10 @@ func (c *Client) attempt(ctx context.Context, cl call, red redactor) (json.RawMe
 		return nil, status, c.transportErr(ctx, rctx, cl, red, fmt.Sprintf("HTTP %d %s", status, http.StatusText(status)))
 	}
 	var env envelope
-	if err := json.Unmarshal(body, &env); err != nil || isNull(env.Success) {
+	if err := json.Unmarshal(body, &env); err != nil || flexjson.IsNull(env.Success) {
 		return nil, status, c.transportErr(ctx, rctx, cl, red, fmt.Sprintf("HTTP %d: not a Tripay answer (%d bytes)", status, len(body)))
 	}
-	ok, err := flexBool(env.Success)
+	ok, err := flexjson.Bool(env.Success)
 	if err != nil {
 		return nil, status, c.transportErr(ctx, rctx, cl, red, fmt.Sprintf("HTTP %d: success: %v", status, err))
 	}

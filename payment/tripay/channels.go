@@ -73,8 +73,8 @@ func decodeChannel(raw json.RawMessage) (payment.Channel, string, error) {
 	minFee, maxFee := f.int("minimum_fee"), f.int("maximum_fee")
 	f.check("fee_customer", cust)
 	f.check("fee_merchant", merch)
-	if f.err != nil {
-		return payment.Channel{}, group, f.err
+	if f.Err() != nil {
+		return payment.Channel{}, group, f.Err()
 	}
 	if ch.Code == "" {
 		return payment.Channel{}, group, errors.New("no code")
@@ -140,10 +140,10 @@ func (c *Client) FeeFor(ctx context.Context, channel string, amount int64) (int6
 			total := f.object("total_fee")
 			fee = total.int("customer")
 			f.check("total_fee", total)
-			if f.err != nil {
-				return f.err
+			if f.Err() != nil {
+				return f.Err()
 			}
-			if _, ok := total.m["customer"]; !ok {
+			if _, ok := total.Fields["customer"]; !ok {
 				return errors.New("no total_fee.customer")
 			}
 			return nil

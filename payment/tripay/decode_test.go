@@ -21,16 +21,3 @@ func TestFlexInt(t *testing.T) {
 		assert.Error(t, err, in)
 	}
 }
-
-func TestFlexBool(t *testing.T) {
-	for in, want := range map[string]bool{`true`: true, `1`: true, `"1"`: true, `"true"`: true,
-		`false`: false, `0`: false, `"0"`: false, `null`: false, `""`: false} {
-		got, err := flexBool([]byte(in))
-		require.NoError(t, err, in)
-		assert.Equal(t, want, got, in)
-	}
-	for _, in := range []string{`"yes"`, `2`, `{}`} {
-		_, err := flexBool([]byte(in))
-		assert.Error(t, err, in)
-	}
-}

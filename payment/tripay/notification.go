@@ -104,8 +104,8 @@ func parseNotification(body []byte) (payment.Notification, error) {
 		RawStatus: f.str("status"),
 		Total:     f.int("total_amount"),
 	}
-	if f.err != nil {
-		return payment.Notification{}, fmt.Errorf("%w: %v", payment.ErrMalformed, f.err)
+	if f.Err() != nil {
+		return payment.Notification{}, fmt.Errorf("%w: %v", payment.ErrMalformed, f.Err())
 	}
 	for key, v := range map[string]string{"reference": n.Reference, "merchant_ref": n.Number, "status": n.RawStatus} {
 		if v == "" {

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vipbase/vipbase/internal/flexjson"
 	"github.com/vipbase/vipbase/payment"
 )
 
@@ -147,7 +148,7 @@ func (c *Client) Find(ctx context.Context, number string) (payment.Transaction, 
 	_, err := c.do(ctx, call{op: opTransactions, query: url.Values{"merchant_ref": {number}}}, func(data json.RawMessage) error {
 		found = found[:0]
 		var list []json.RawMessage
-		if isNull(data) {
+		if flexjson.IsNull(data) {
 			return nil
 		}
 		if err := json.Unmarshal(data, &list); err != nil {
@@ -168,7 +169,7 @@ func (c *Client) Find(ctx context.Context, number string) (payment.Transaction, 
 		return payment.Transaction{}, err
 	}
 	if len(found) == 0 {
-		return payment.Transaction{}, fmt.Errorf("%w: merchant_ref %q", payment.ErrNotFound, c.redact.String(truncate(number)))
+		return payment.Transaction{}, fmt.Errorf("%w: merchant_ref %q", payment.ErrNotFound, c.redact.String(flexjson.Truncate(number)))
 	}
 	for _, tx := range found {
 		if tx.Status == payment.StatusPaid {
@@ -207,15 +208,15 @@ func decodeTransaction(raw json.RawMessage) (payment.Transaction, error) {
 		tx.PaidAt = time.Unix(at, 0).UTC()
 	}
 	goods, items := int64(0), false
-	if rawItems, ok := f.m["order_items"]; ok && !isNull(rawItems) {
+	if rawItems, ok := f.Fields["order_items"]; ok && !flexjson.IsNull(rawItems) {
 		var list []json.RawMessage
 		if json.Unmarshal(rawItems, &list) != nil {
-			f.fail("order_items", errors.New("want a list"))
+			f.Fail("order_items", errors.New("want a list"))
 		}
 		for _, r := range list {
 			it, err := readFields(r)
 			if err != nil {
-				f.fail("order_items", errors.New("want objects"))
+				f.Fail("order_items", errors.New("want objects"))
 				break
 			}
 			goods += it.int("price") * max(it.int("quantity"), 1)
@@ -224,8 +225,8 @@ func decodeTransaction(raw json.RawMessage) (payment.Transaction, error) {
 		}
 	}
 	tx.Instructions = decodeInstructions(f)
-	if f.err != nil {
-		return payment.Transaction{}, f.err
+	if f.Err() != nil {
+		return payment.Transaction{}, f.Err()
 	}
 	if tx.Reference == "" {
 		return payment.Transaction{}, errors.New("no reference")
@@ -243,8 +244,8 @@ func decodeTransaction(raw json.RawMessage) (payment.Transaction, error) {
 // decodeInstructions reads instructions[] {title, steps[]}; steps may carry
 // HTML as Tripay sends it, for the storefront to render safely.
 func decodeInstructions(f *fields) []payment.Instruction {
-	raw := f.m["instructions"]
-	if isNull(raw) {
+	raw := f.Fields["instructions"]
+	if flexjson.IsNull(raw) {
 		return nil
 	}
 	var list []struct {
@@ -252,17 +253,17 @@ func decodeInstructions(f *fields) []payment.Instruction {
 		Steps []json.RawMessage `json:"steps"`
 	}
 	if err := json.Unmarshal(raw, &list); err != nil {
-		f.fail("instructions", errors.New("want a list of {title, steps}"))
+		f.Fail("instructions", errors.New("want a list of {title, steps}"))
 		return nil
 	}
 	out := make([]payment.Instruction, 0, len(list))
 	for _, in := range list {
 		title, err := flexString(in.Title)
-		f.fail("instructions", err)
+		f.Fail("instructions", err)
 		steps := make([]string, 0, len(in.Steps))
 		for _, s := range in.Steps {
 			step, err := flexString(s)
-			f.fail("instructions", err)
+			f.Fail("instructions", err)
 			steps = append(steps, step)
 		}
 		out = append(out, payment.Instruction{Title: title, Steps: steps})
