@@ -13,6 +13,7 @@ import (
 
 	"github.com/vipbase/vipbase/internal/backoff"
 	"github.com/vipbase/vipbase/internal/redact"
+	"github.com/vipbase/vipbase/internal/restclient"
 )
 
 // DefaultBaseURL is the provider's API root; endpoint names are appended.
@@ -146,27 +147,12 @@ func New(apiID, apiKey string, opts ...Option) *Client {
 	for _, o := range opts {
 		o(c)
 	}
-	if c.maxTries < 1 {
-		c.maxTries = 1
-	}
-	if c.maxBackoff < c.minBackoff {
-		c.maxBackoff = c.minBackoff
-	}
+	c.maxTries, c.maxBackoff = backoff.Limits(c.maxTries, c.minBackoff, c.maxBackoff)
 	// The sign is constant per account, so it is computed once.
 	c.sign = Sign(c.apiID, c.apiKey)
 	c.redact = redact.New(c.apiKey, c.sign, c.apiID)
 
-	hc := &http.Client{}
-	if c.httpClient != nil {
-		cp := *c.httpClient // resty fills in a missing Transport; keep the caller's value intact
-		hc = &cp
-	}
-	c.http = resty.NewWithClient(hc).
-		SetRetryCount(0). // retries are ours: per operation, and never for orders
-		SetDebug(false).
-		SetLogger(nopLogger{}).
-		SetHeader("Accept", "application/json").
-		SetHeader("User-Agent", "vipbase-vipreseller")
+	c.http = restclient.New(c.httpClient, "vipbase-vipreseller") // retries are ours: per operation, and never for orders
 	if c.logger == nil {
 		c.logger = slog.New(slog.DiscardHandler)
 	}
@@ -200,10 +186,3 @@ func (c *Client) Status(ctx context.Context, ep Endpoint, p StatusParams) ([]Tra
 	}
 	return nil, fmt.Errorf("vipreseller: status: endpoint %q has no transactions", ep)
 }
-
-// nopLogger silences resty's own logging: its warnings may quote requests.
-type nopLogger struct{}
-
-func (nopLogger) Errorf(string, ...any) {}
-func (nopLogger) Warnf(string, ...any)  {}
-func (nopLogger) Debugf(string, ...any) {}

@@ -47,3 +47,9 @@ func Sleep(ctx context.Context, d time.Duration) error {
 		return nil
 	}
 }
+
+// Limits makes retry settings usable: at least one try, and a longest
+// delay not below the shortest.
+func Limits(tries int, shortest, longest time.Duration) (int, time.Duration) {
+	return max(tries, 1), max(longest, shortest)
+}

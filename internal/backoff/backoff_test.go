@@ -32,3 +32,12 @@ func TestSleepEndsWithItsContext(t *testing.T) {
 	assert.NoError(t, Sleep(context.Background(), 0))
 	assert.NoError(t, Sleep(context.Background(), time.Millisecond))
 }
+
+func TestLimits(t *testing.T) {
+	tries, longest := Limits(0, time.Second, time.Millisecond)
+	assert.Equal(t, 1, tries)
+	assert.Equal(t, time.Second, longest)
+	tries, longest = Limits(3, time.Millisecond, time.Second)
+	assert.Equal(t, 3, tries)
+	assert.Equal(t, time.Second, longest)
+}

@@ -13,6 +13,7 @@ import (
 	"github.com/go-resty/resty/v2"
 
 	"github.com/vipbase/vipbase/internal/backoff"
+	"github.com/vipbase/vipbase/internal/restclient"
 	"github.com/vipbase/vipbase/payment"
 )
 
@@ -122,24 +123,9 @@ func New(apiKey, privateKey, merchantCode string, opts ...Option) *Client {
 	for _, o := range opts {
 		o(c)
 	}
-	if c.maxTries < 1 {
-		c.maxTries = 1
-	}
-	if c.maxBackoff < c.minBackoff {
-		c.maxBackoff = c.minBackoff
-	}
+	c.maxTries, c.maxBackoff = backoff.Limits(c.maxTries, c.minBackoff, c.maxBackoff)
 	c.redact = c.redactorWith()
-	hc := &http.Client{}
-	if c.httpClient != nil {
-		cp := *c.httpClient // resty fills in a missing Transport; keep the caller's value intact
-		hc = &cp
-	}
-	c.http = resty.NewWithClient(hc).
-		SetRetryCount(0). // retries are ours: per operation, never for a create
-		SetDebug(false).
-		SetLogger(nopLogger{}).
-		SetHeader("Accept", "application/json").
-		SetHeader("User-Agent", "vipbase-tripay")
+	c.http = restclient.New(c.httpClient, "vipbase-tripay") // retries are ours: per operation, never for a create
 	if c.logger == nil {
 		c.logger = slog.New(slog.DiscardHandler)
 	}
@@ -166,10 +152,3 @@ func (c *Client) Verify(header http.Header, body []byte) (payment.Notification, 
 	}
 	return VerifyNotification(c.privateKey, header, body)
 }
-
-// nopLogger silences resty's own logging: its warnings may quote requests.
-type nopLogger struct{}
-
-func (nopLogger) Errorf(string, ...any) {}
-func (nopLogger) Warnf(string, ...any)  {}
-func (nopLogger) Debugf(string, ...any) {}
