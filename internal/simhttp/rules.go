@@ -1,9 +1,13 @@
 package simhttp
 
+import "sync"
+
 // Rules is an ordered list of fault rules, each good for a number of uses.
-// It is not safe for concurrent use: a simulator keeps it under its own
-// lock, so taking a rule is atomic with the state change the rule causes.
+// It is safe for concurrent use. A simulator that must take a rule
+// atomically with the state change the rule causes calls Take under its own
+// lock as well.
 type Rules[F any] struct {
+	mu    sync.Mutex
 	rules []*rule[F]
 }
 
@@ -22,15 +26,23 @@ func (r *Rules[F]) Add(f F, times int) {
 	case left < 0:
 		left = -1
 	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	r.rules = append(r.rules, &rule[F]{f: f, left: left})
 }
 
 // Clear removes every rule.
-func (r *Rules[F]) Clear() { r.rules = nil }
+func (r *Rules[F]) Clear() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.rules = nil
+}
 
 // Take returns the first rule that match accepts and uses it once; a rule
 // used up is removed. Rules are tried in the order they were added.
 func (r *Rules[F]) Take(match func(F) bool) (F, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	for i, ru := range r.rules {
 		if !match(ru.f) {
 			continue
@@ -47,4 +59,8 @@ func (r *Rules[F]) Take(match func(F) bool) (F, bool) {
 }
 
 // Len returns how many rules are left.
-func (r *Rules[F]) Len() int { return len(r.rules) }
+func (r *Rules[F]) Len() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.rules)
+}

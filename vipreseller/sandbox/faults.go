@@ -109,18 +109,10 @@ type Fault struct {
 
 // Inject adds a fault rule. Rules are tried in the order they were added;
 // the first matching rule affects a request, and is removed when used up.
-func (s *Sandbox) Inject(f Fault) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.faults.Add(f, f.Times)
-}
+func (s *Sandbox) Inject(f Fault) { s.faults.Add(f, f.Times) }
 
 // ClearFaults removes all fault rules.
-func (s *Sandbox) ClearFaults() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.faults.Clear()
-}
+func (s *Sandbox) ClearFaults() { s.faults.Clear() }
 
 // takeLocked consumes and returns the first rule accepted by match that
 // also passes its Rate.

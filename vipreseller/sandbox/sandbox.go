@@ -109,7 +109,7 @@ type Sandbox struct {
 	sched       schedHeap
 	outbox      []event
 	held        map[string][]event   // reordered callbacks waiting for the trx's next one
-	faults      simhttp.Rules[Fault] // guarded by mu
+	faults      simhttp.Rules[Fault] // has its own lock; taken under mu
 	faultRNG    *rand.Rand
 	trxRNG      *rand.Rand
 	lastOrder   map[string]time.Time

@@ -72,18 +72,10 @@ type Fault struct {
 
 // Inject adds a fault rule. Rules are tried in the order added; the first
 // matching one applies and is removed when used up.
-func (s *Sandbox) Inject(f Fault) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.faults.Add(f, f.Times)
-}
+func (s *Sandbox) Inject(f Fault) { s.faults.Add(f, f.Times) }
 
 // ClearFaults removes all fault rules.
-func (s *Sandbox) ClearFaults() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.faults.Clear()
-}
+func (s *Sandbox) ClearFaults() { s.faults.Clear() }
 
 func (s *Sandbox) takeRequestFault(ep string) (Fault, bool) {
 	s.mu.Lock()

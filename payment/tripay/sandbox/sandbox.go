@@ -91,7 +91,7 @@ type Sandbox struct {
 	channels    []*channel
 	txns        map[string]*txn
 	all         []*txn
-	faults      simhttp.Rules[Fault] // guarded by mu
+	faults      simhttp.Rules[Fault] // has its own lock; taken under mu
 	rng         *rand.Rand
 	reqs        simhttp.Log[Request] // has its own lock
 	deliveries  []Delivery
