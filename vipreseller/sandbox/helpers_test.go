@@ -11,32 +11,16 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/vipbase/vipbase/internal/fakeclock"
 )
 
-// fakeClock is a concurrency-safe manual clock.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newClock() *fakeClock {
-	return &fakeClock{t: time.Date(2025, 3, 14, 10, 0, 0, 0, time.UTC)}
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
+func newClock() *fakeclock.Clock {
+	return fakeclock.New(time.Date(2025, 3, 14, 10, 0, 0, 0, time.UTC))
 }
 
 // newSB builds a sandbox on a fake clock.
-func newSB(t *testing.T, cfg Config) (*Sandbox, *fakeClock) {
+func newSB(t *testing.T, cfg Config) (*Sandbox, *fakeclock.Clock) {
 	t.Helper()
 	clk := newClock()
 	if cfg.Now == nil {

@@ -16,29 +16,13 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/vipbase/vipbase/internal/fakeclock"
 )
 
-// fakeClock is a concurrency-safe manual clock.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
-func newSB(t *testing.T, cfg Config) (*Sandbox, *fakeClock) {
+func newSB(t *testing.T, cfg Config) (*Sandbox, *fakeclock.Clock) {
 	t.Helper()
-	clk := &fakeClock{t: time.Date(2026, 3, 14, 10, 0, 0, 0, time.UTC)}
+	clk := fakeclock.New(time.Date(2026, 3, 14, 10, 0, 0, 0, time.UTC))
 	if cfg.Now == nil {
 		cfg.Now = clk.Now
 	}
@@ -199,7 +183,7 @@ func (rc *receiver) statuses() []string {
 }
 
 // sbWithReceiver is a sandbox whose default callback URL is a receiver.
-func sbWithReceiver(t *testing.T, cfg Config) (*Sandbox, *fakeClock, *receiver) {
+func sbWithReceiver(t *testing.T, cfg Config) (*Sandbox, *fakeclock.Clock, *receiver) {
 	t.Helper()
 	if cfg.PrivateKey == "" {
 		cfg.PrivateKey = DefaultPrivateKey

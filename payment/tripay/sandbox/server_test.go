@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/vipbase/vipbase/internal/fakeclock"
 	"github.com/vipbase/vipbase/internal/simhttp"
 )
 
@@ -53,7 +54,7 @@ func TestServerEndToEnd(t *testing.T) {
 
 func TestServerExpiresByItself(t *testing.T) {
 	rc := newReceiver(t, DefaultPrivateKey)
-	clk := &fakeClock{t: time.Now()}
+	clk := fakeclock.New(time.Now())
 	srv, err := Start(Config{CallbackURL: rc.URL, Now: clk.Now})
 	require.NoError(t, err)
 	t.Cleanup(srv.Close)
