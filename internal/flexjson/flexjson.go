@@ -32,9 +32,7 @@ func String(raw json.RawMessage) (string, error) {
 	}
 	switch t[0] {
 	case '"':
-		var s string
-		err := json.Unmarshal(t, &s)
-		return s, err
+		return unquote(t)
 	case '{', '[':
 		return "", fmt.Errorf("want a string, got %s", KindOf(t))
 	}
@@ -54,11 +52,8 @@ func NumberText(raw json.RawMessage) (string, error) {
 	}
 	switch t[0] {
 	case '"':
-		var s string
-		if err := json.Unmarshal(t, &s); err != nil {
-			return "", err
-		}
-		return strings.TrimSpace(s), nil
+		s, err := unquote(t)
+		return strings.TrimSpace(s), err
 	case '{', '[', 't', 'f':
 		return "", fmt.Errorf("want a number, got %s", KindOf(t))
 	}
@@ -86,6 +81,13 @@ func Bool(raw json.RawMessage) (bool, error) {
 		return false, nil
 	}
 	return false, fmt.Errorf("want a boolean, got %q", Truncate(s))
+}
+
+// unquote decodes the JSON string t.
+func unquote(t []byte) (string, error) {
+	var s string
+	err := json.Unmarshal(t, &s)
+	return s, err
 }
 
 // KindOf names the kind of the JSON value t ("an object", "a number", …)
