@@ -21,6 +21,7 @@ type call struct {
 	order  bool       // not idempotent: one request, failures are unknown outcomes
 	paced  bool       // the caller already took a rate-limiter slot for the first attempt
 	low    bool       // low priority: sent only within its share of the budget (ErrBusy otherwise)
+	yield  bool       // background read (catalog, stock, profile): waits while other calls queue for the limiter
 }
 
 // Low-priority calls (nickname checks, which anyone can trigger) get a
@@ -85,6 +86,13 @@ func (c *Client) do(ctx context.Context, cl call, decode func(*envelope) error) 
 		cl.paced = true // this slot is the first attempt's; a retry after a transport failure queues as reads do
 	}
 	for attempt := 1; ; attempt++ {
+		if cl.yield {
+			// Orders and status confirmations queued for the limiter go
+			// first; the read takes a slot once the queue is short.
+			if err := c.limiter.waitShort(ctx); err != nil {
+				return fmt.Errorf("vipreseller: %s: waiting for rate limiter: %w", cl.op(), err)
+			}
+		}
 		if cl.order {
 			if err := c.orderLimiter.Wait(ctx); err != nil {
 				return fmt.Errorf("vipreseller: %s: waiting for order spacing: %w", cl.op(), err)

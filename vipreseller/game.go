@@ -54,7 +54,7 @@ func (a *GameAPI) Status(ctx context.Context, p StatusParams) ([]Transaction, er
 // vouchers). Other products answer an APIError with MsgStockUnsupported.
 func (a *GameAPI) ServiceStock(ctx context.Context, service string) (*ServiceStock, error) {
 	var st *ServiceStock
-	cl := call{ep: EndpointGame, typ: "service-stock", params: url.Values{"service": {service}}}
+	cl := call{ep: EndpointGame, typ: "service-stock", params: url.Values{"service": {service}}, yield: true}
 	if err := a.c.do(ctx, cl, decodeInto(&st)); err != nil {
 		return nil, err
 	}

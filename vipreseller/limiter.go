@@ -69,6 +69,25 @@ func (l *limiter) Wait(ctx context.Context) error {
 	return nil
 }
 
+// waitShort returns once at most one slot is reserved ahead of now, so a
+// caller that then Waits lets everyone already queued go first.
+func (l *limiter) waitShort(ctx context.Context) error {
+	if l == nil || l.interval <= 0 {
+		return ctx.Err()
+	}
+	for {
+		l.mu.Lock()
+		ahead := l.next.Sub(l.now())
+		l.mu.Unlock()
+		if ahead <= l.interval {
+			return ctx.Err()
+		}
+		if err := l.sleep(ctx, ahead-l.interval); err != nil {
+			return err
+		}
+	}
+}
+
 // try takes a slot only if one is free now.
 func (l *limiter) try() bool {
 	if l == nil || l.interval <= 0 {

@@ -220,3 +220,37 @@ func TestPlayerNotFoundIsDefinite(t *testing.T) {
 		assert.Equal(t, want, (&APIError{Message: msg}).PlayerNotFound(), msg)
 	}
 }
+
+// Catalog and stock reads yield to calls queued for the limiter: a stock
+// probe that arrives behind a backlog of status confirmations, with more
+// confirmations arriving while it waits, is sent after all of them.
+func TestCatalogReadsYieldToQueuedCalls(t *testing.T) {
+	f := newFake(t, func(w http.ResponseWriter, r *http.Request, _ int) {
+		w.Header().Set("Content-Type", "application/json")
+		if r.PostForm.Get("type") == "service-stock" {
+			fmt.Fprint(w, `{"result":true,"data":{"stock":3},"message":"ok"}`)
+			return
+		}
+		fmt.Fprint(w, `{"result":true,"data":[],"message":"ok"}`)
+	})
+	c := f.client(WithRateLimit(10)) // one slot per 100 ms
+	var wg sync.WaitGroup
+	status := func() {
+		wg.Go(func() { _, _ = c.Status(context.Background(), EndpointGame, StatusParams{TrxID: "T1"}) })
+	}
+	for range 4 {
+		status() // a backlog: slots up to ~400 ms ahead
+	}
+	time.Sleep(20 * time.Millisecond)
+	wg.Go(func() { _, _ = c.Game.ServiceStock(context.Background(), "ML86-S2") })
+	time.Sleep(150 * time.Millisecond)
+	for range 3 {
+		status() // more confirmations arrive while the probe waits
+	}
+	wg.Wait()
+
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	require.Len(t, f.reqs, 8)
+	assert.Equal(t, "service-stock", f.reqs[len(f.reqs)-1].Form.Get("type"), "the probe went last")
+}

@@ -62,7 +62,7 @@ func (c *Client) statusCall(ctx context.Context, ep Endpoint, p StatusParams, pa
 // services fetches one catalog and drops rows keep rejects. Rows that do
 // not decode are skipped with a warning (see decodeCatalog).
 func services[T any](ctx context.Context, c *Client, cl call, keep func(*T) bool) ([]T, error) {
-	cl.typ = "services"
+	cl.typ, cl.yield = "services", true
 	var list []T
 	err := c.do(ctx, cl, func(env *envelope) error {
 		items, skipped, firstErr, err := decodeCatalog(env.Data, keep)
@@ -105,7 +105,7 @@ type ProfileAPI struct{ c *Client }
 // price tier).
 func (a *ProfileAPI) Get(ctx context.Context) (*Profile, error) {
 	var p *Profile
-	if err := a.c.do(ctx, call{ep: EndpointProfile}, decodeInto(&p)); err != nil {
+	if err := a.c.do(ctx, call{ep: EndpointProfile, yield: true}, decodeInto(&p)); err != nil {
 		return nil, err
 	}
 	return p, nil
