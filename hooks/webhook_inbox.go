@@ -90,6 +90,7 @@ func (s *Service) inboxWorker() {
 func (s *Service) runCallback(id string) {
 	defer s.inbox.done(id)
 	defer s.recoverLog("webhook callback", id)
+	s.receipts.yield()
 	// Shutdown cancels it: the row stays `received` for the next start.
 	ctx, cancel := context.WithTimeout(s.stop, webhookLookupWait+10*time.Second)
 	defer cancel()

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -27,6 +28,28 @@ type receiptBatcher struct {
 	mu      sync.Mutex
 	queue   []*receipt
 	running bool
+	idle    chan struct{} // closed while no receipt is being stored; replaced when one starts
+}
+
+// receiptsYield is the longest a worker lets incoming callbacks go first.
+const receiptsYield = 20 * time.Millisecond
+
+// yield waits (at most receiptsYield) until no callback is being stored:
+// answering a burst comes before processing it, whose status lookups wait
+// for the provider's rate limit anyway.
+func (b *receiptBatcher) yield() {
+	b.mu.Lock()
+	idle := b.idle
+	b.mu.Unlock()
+	if idle == nil {
+		return
+	}
+	t := time.NewTimer(receiptsYield)
+	defer t.Stop()
+	select {
+	case <-idle:
+	case <-t.C:
+	}
 }
 
 type receipt struct {
@@ -41,6 +64,7 @@ func (b *receiptBatcher) add(rows []webhookLog) error {
 	b.queue = append(b.queue, r)
 	if !b.running {
 		b.running = true
+		b.idle = make(chan struct{})
 		go b.drain()
 	}
 	b.mu.Unlock()
@@ -57,6 +81,8 @@ func (b *receiptBatcher) drain() {
 		}
 		if n == 0 {
 			b.running = false
+			close(b.idle)
+			b.idle = nil
 			b.mu.Unlock()
 			return
 		}
