@@ -70,7 +70,11 @@ func TestRealtimeShopperSeesEveryStatusChange(t *testing.T) {
 	t.Cleanup(app.Close)
 	e.sb.SetCallbackURL(app.URL + hooks.WebhookPath)
 
-	e.buyPrepaid(userEmail, "081234567890")
+	number := e.buyPrepaid(userEmail, "081234567890")
+	// The route answers after 3 s at most, sent or not: on a loaded machine
+	// the send may still be on its way, and Step only moves what was sent.
+	require.Eventually(t, func() bool { return e.order(number).GetString("status") == hooks.OrderProcessing },
+		10*time.Second, 10*time.Millisecond)
 	e.sb.Step()
 	require.Eventually(t, func() bool { return slices.Contains(owner.seen(), "success") }, 5*time.Second, 10*time.Millisecond,
 		"seen: %v", owner.seen())
