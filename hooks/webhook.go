@@ -112,7 +112,7 @@ func (s *Service) receiveCallback(ip string, items []vipreseller.CallbackItem) (
 	for i, it := range items {
 		ids[i] = core.GenerateDefaultRandomId()
 		logs[i] = webhookLog{id: ids[i], ip: ip, signatureValid: true, outcome: OutcomeReceived,
-			trxID: it.TrxID, status: it.Status, request: request, payload: s.redactPayload(it.Raw, "application/json")}
+			trxID: it.TrxID, status: it.Status, request: request, payload: s.redactRaw(it.Raw)}
 	}
 	return ids, s.receipts.add(logs)
 }

@@ -58,13 +58,7 @@ func (s *Service) saveWebhookLog(tx core.App, l webhookLog) error {
 // the values are kept within the fields here, lengths truncated and the
 // outcome one of the select's values.
 func (s *Service) insertWebhookLog(tx core.App, l webhookLog) error {
-	payload, err := json.Marshal(l.payload)
-	if err != nil {
-		payload = []byte("null")
-	}
-	if len(payload) > webhookLogPayloadMax { // re-encoding can outgrow the body limit
-		payload, _ = json.Marshal(map[string]any{"truncated": true, "sample": truncate(string(payload), 4096)})
-	}
+	payload := encodeLogPayload(l.payload)
 	col, err := tx.FindCachedCollectionByNameOrId("webhook_logs")
 	if err != nil {
 		return err
@@ -83,6 +77,20 @@ func (s *Service) insertWebhookLog(tx core.App, l webhookLog) error {
 	r.Set("request", l.request)
 	r.Set("requests", max(l.requests, 1))
 	return s.writeWebhookLog(tx, r)
+}
+
+// encodeLogPayload is a row's payload as stored: JSON within the field's
+// MaxSize (re-encoding can outgrow the 64 KB body: '<' becomes \u003c), a
+// sample when it does not fit.
+func encodeLogPayload(v any) []byte {
+	payload, err := json.Marshal(v)
+	if err != nil {
+		return []byte("null")
+	}
+	if len(payload) > webhookLogPayloadMax {
+		payload, _ = json.Marshal(map[string]any{"truncated": true, "sample": truncate(string(payload), 4096)})
+	}
+	return payload
 }
 
 func (s *Service) writeWebhookLog(tx core.App, r *core.Record) error {
@@ -113,6 +121,13 @@ func (s *Service) redactPayload(body []byte, contentType string) any {
 		return map[string]any{"form": form}
 	}
 	return map[string]any{"raw": text}
+}
+
+// redactRaw is a parsed callback item (always JSON, from
+// vipreseller.ParseCallback) with any credential blanked out, without
+// decoding it again: the replacement is plain text inside JSON strings.
+func (s *Service) redactRaw(raw json.RawMessage) json.RawMessage {
+	return json.RawMessage(s.redactText(string(raw)))
 }
 
 // redactText blanks out any credential that appears in text.

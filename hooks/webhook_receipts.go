@@ -1,7 +1,6 @@
 package hooks
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 	"sync"
@@ -109,10 +108,7 @@ func insertReceipts(tx core.App, rows []webhookLog) error {
 	params := dbx.Params{"now": now, "src": "vip-reseller"}
 	values := make([]string, len(rows))
 	for i, l := range rows {
-		payload, err := json.Marshal(l.payload)
-		if err != nil || len(payload) > webhookLogPayloadMax {
-			payload = []byte("null")
-		}
+		payload := encodeLogPayload(l.payload)
 		p := func(name string, v any) string {
 			key := fmt.Sprintf("%s%d", name, i)
 			params[key] = v
