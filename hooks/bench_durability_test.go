@@ -4,6 +4,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/vipbase/vipbase/internal/pbsqlite"
 )
 
 // BenchmarkDurability compares PocketBase's default synchronous=NORMAL with
@@ -23,7 +25,7 @@ import (
 //     go test -run '^$' -bench BenchmarkDurability -benchtime 1000x ./hooks/
 func BenchmarkDurability(b *testing.B) {
 	for _, mode := range []string{"NORMAL", "FULL"} {
-		connect := connectMainDB(mode)
+		connect := pbsqlite.Connect(pbsqlite.Options{Synchronous: mode})
 		want := map[string]int64{"NORMAL": 1, "FULL": 2}[mode]
 		checkMode := func(b *testing.B, e *env) {
 			var got int64

@@ -21,7 +21,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"runtime"
 	"runtime/pprof"
 	"runtime/trace"
@@ -47,24 +46,6 @@ import (
 
 // benchProduct is the prepaid product every order benchmark buys.
 const benchProduct = "TELKOMSEL_10K"
-
-// sqlitePragmas mirrors core.DefaultDBConnect (PocketBase v0.39.11) with the
-// synchronous mode as a parameter.
-func sqlitePragmas(synchronous string) string {
-	return "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=journal_size_limit(200000000)" +
-		"&_pragma=synchronous(" + synchronous + ")&_pragma=foreign_keys(ON)&_pragma=temp_store(MEMORY)&_pragma=cache_size(-32000)"
-}
-
-// connectMainDB opens data.db with the given synchronous mode and every other
-// database (auxiliary.db: logs) exactly as PocketBase does.
-func connectMainDB(synchronous string) core.DBConnectFunc {
-	return func(dbPath string) (*dbx.DB, error) {
-		if filepath.Base(dbPath) != "data.db" {
-			return core.DefaultDBConnect(dbPath)
-		}
-		return dbx.Open("sqlite", dbPath+sqlitePragmas(synchronous))
-	}
-}
 
 // newBenchEnv is newEnv for benchmarks: same sandbox and config defaults,
 // but a hand-built BaseApp (with production's pbsqlite.Connect unless

@@ -5,6 +5,7 @@
 package pbsqlite
 
 import (
+	"cmp"
 	"path/filepath"
 	"sync"
 
@@ -23,6 +24,9 @@ type Options struct {
 	// resident memory. Re-measure when either module is upgraded: the gain
 	// depends on libc's allocator unmapping empty pages at once.
 	PinAllocatorPages bool
+	// Synchronous is data.db's synchronous mode; "" = FULL (below). Only
+	// benchmarks comparing the modes set it.
+	Synchronous string
 }
 
 // Connect returns a core.DBConnectFunc that opens data.db with PocketBase's
@@ -41,8 +45,8 @@ func Connect(opts Options) core.DBConnectFunc {
 			return core.DefaultDBConnect(dbPath)
 		}
 		return dbx.Open("sqlite", dbPath+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)"+
-			"&_pragma=journal_size_limit(200000000)&_pragma=synchronous(FULL)&_pragma=foreign_keys(ON)"+
-			"&_pragma=temp_store(MEMORY)&_pragma=cache_size(-32000)")
+			"&_pragma=journal_size_limit(200000000)&_pragma=synchronous("+cmp.Or(opts.Synchronous, "FULL")+")"+
+			"&_pragma=foreign_keys(ON)&_pragma=temp_store(MEMORY)&_pragma=cache_size(-32000)")
 	}
 }
 
