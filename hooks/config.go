@@ -69,7 +69,27 @@ type Config struct {
 	// Gateways, when set, replace the gateways built from the fields above
 	// (tests point them at simulators).
 	Gateways []payment.Gateway
+
+	// PublicURL is the store's public base URL for gateway callback and
+	// return URLs (VIPBASE_PUBLIC_URL); "" = Settings › Application URL.
+	PublicURL string
+	// PaymentExpiry is how long a checkout waits for the money (default
+	// 30m), clipped to each channel's window.
+	PaymentExpiry time.Duration
+	// NoGuestCheckout refuses gateway checkouts without an account
+	// (VIPBASE_GUEST_CHECKOUT=false).
+	NoGuestCheckout bool
+	// TopupMin and TopupMax bound a wallet top-up (defaults Rp 10.000 and
+	// Rp 10.000.000).
+	TopupMin, TopupMax int64
 }
+
+// Payment defaults (design §2, §11).
+const (
+	defaultPaymentExpiry = 30 * time.Minute
+	defaultTopupMin      = 10_000
+	defaultTopupMax      = 10_000_000
+)
 
 // TripayConfigured reports whether Tripay credentials are present.
 func (c Config) TripayConfigured() bool {
@@ -95,6 +115,7 @@ func ConfigFromEnv() (Config, error) {
 		TripayPrivateKey:    strings.TrimSpace(os.Getenv("TRIPAY_PRIVATE_KEY")),
 		TripayMerchantCode:  strings.TrimSpace(os.Getenv("TRIPAY_MERCHANT_CODE")),
 		TripayAPIURL:        envOr("TRIPAY_API_URL", tripay.DefaultBaseURL),
+		PublicURL:           strings.TrimSpace(os.Getenv("VIPBASE_PUBLIC_URL")),
 	}
 	switch cfg.PriceLevel {
 	case "", "basic", "premium", "special":
@@ -150,7 +171,53 @@ func ConfigFromEnv() (Config, error) {
 		}
 		cfg.LowBalanceThreshold = n
 	}
+	if v := os.Getenv("VIPBASE_PAYMENT_EXPIRY"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < time.Minute || d > 7*24*time.Hour {
+			return cfg, fmt.Errorf("VIPBASE_PAYMENT_EXPIRY must be a duration from 1m to 168h, like 30m, not %q", v)
+		}
+		cfg.PaymentExpiry = d
+	}
+	if v := strings.TrimSpace(os.Getenv("VIPBASE_GUEST_CHECKOUT")); v != "" {
+		on, err := strconv.ParseBool(v)
+		if err != nil {
+			return cfg, fmt.Errorf("VIPBASE_GUEST_CHECKOUT must be true or false, not %q", v)
+		}
+		cfg.NoGuestCheckout = !on
+	}
+	for _, v := range []struct {
+		name string
+		dst  *int64
+	}{{"VIPBASE_TOPUP_MIN", &cfg.TopupMin}, {"VIPBASE_TOPUP_MAX", &cfg.TopupMax}} {
+		if raw := os.Getenv(v.name); raw != "" {
+			n, err := strconv.ParseInt(strings.TrimSpace(raw), 10, 64)
+			if err != nil || n < 1 || n > maxOrderTotal {
+				return cfg, fmt.Errorf("%s must be whole rupiah from 1 to %d, not %q", v.name, maxOrderTotal, raw)
+			}
+			*v.dst = n
+		}
+	}
 	return cfg, nil
+}
+
+// paymentExpiry is how long a new checkout waits for the money.
+func (c Config) paymentExpiry() time.Duration {
+	if c.PaymentExpiry > 0 {
+		return c.PaymentExpiry
+	}
+	return defaultPaymentExpiry
+}
+
+// topupRange is the least and most a wallet top-up may be.
+func (c Config) topupRange() (lo, hi int64) {
+	lo, hi = c.TopupMin, c.TopupMax
+	if lo <= 0 {
+		lo = defaultTopupMin
+	}
+	if hi <= 0 {
+		hi = defaultTopupMax
+	}
+	return lo, hi
 }
 
 // ParseMarkupPercent turns "10" or "12.5" into basis points (1000, 1250).

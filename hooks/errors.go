@@ -19,32 +19,37 @@ import (
 // code, never by the English message; field errors keep PocketBase's shape,
 // data.<field> = {code, message}, with the field codes below.
 const (
-	CodeValidationFailed    = "validation_failed"    // 400: see the field errors
-	CodeInvalidBody         = "invalid_body"         // 400: not the JSON the route takes
-	CodeProductNotFound     = "product_not_found"    // 404: unknown or inactive product
-	CodeOutOfStock          = "out_of_stock"         // 409
-	CodeInsufficientBalance = "insufficient_balance" // 402
-	CodePriceChanged        = "price_changed"        // 409: the amount sent is not today's price
-	CodeIdempotencyMismatch = "idempotency_mismatch" // 409: the key was used for another order
-	CodeNotConfigured       = "not_configured"       // 503: no provider credentials
-	CodeOrderFailed         = "order_failed"         // 500: not placed, nothing charged
-	CodeOrderNotFound       = "order_not_found"      // 404
-	CodeBatchNotAllowed     = "batch_not_allowed"    // 400: orders are not created in /api/batch
-	CodeServerFields        = "server_fields"        // 400: fields only the server sets were sent
-	CodeOrderFinal          = "order_final"          // 400: a finished order cannot be reopened
-	CodeOrderNotPending     = "order_not_pending"    // 409
-	CodeSendUnknown         = "send_outcome_unknown" // 409: reconciled, never resent
-	CodeOrderNotSent        = "order_not_sent"       // 409: nothing to recheck yet
-	CodeProviderUnavailable = "provider_unavailable" // 502: VIP-Reseller did not answer
-	CodeProviderBusy        = "provider_busy"        // 503: the nickname check's share of the provider budget is used up
-	CodePlayerNotFound      = "player_not_found"     // 404: nickname check
-	CodeNoNicknameCheck     = "nickname_unsupported" // 400: the game has no nickname check
-	CodeUnknownAction       = "unknown_action"       // 400: admin sync routes
-	CodeSyncRunning         = "sync_running"         // 409
-	CodeSignatureInvalid    = "signature_invalid"    // 401: webhook
-	CodeSourceNotAllowed    = "source_not_allowed"   // 403: webhook IP allowlist
-	CodeInvalidCallback     = "invalid_callback"     // 400: webhook body
-	CodeTooManyItems        = "too_many_items"       // 400: more transactions in one callback than accepted
+	CodeValidationFailed    = "validation_failed"       // 400: see the field errors
+	CodeInvalidBody         = "invalid_body"            // 400: not the JSON the route takes
+	CodeProductNotFound     = "product_not_found"       // 404: unknown or inactive product
+	CodeOutOfStock          = "out_of_stock"            // 409
+	CodeInsufficientBalance = "insufficient_balance"    // 402
+	CodePriceChanged        = "price_changed"           // 409: the amount sent is not today's price
+	CodeIdempotencyMismatch = "idempotency_mismatch"    // 409: the key was used for another order
+	CodeNotConfigured       = "not_configured"          // 503: no provider credentials
+	CodeOrderFailed         = "order_failed"            // 500: not placed, nothing charged
+	CodeOrderNotFound       = "order_not_found"         // 404
+	CodeBatchNotAllowed     = "batch_not_allowed"       // 400: orders are not created in /api/batch
+	CodeServerFields        = "server_fields"           // 400: fields only the server sets were sent
+	CodeOrderFinal          = "order_final"             // 400: a finished order cannot be reopened
+	CodeOrderNotPending     = "order_not_pending"       // 409
+	CodeSendUnknown         = "send_outcome_unknown"    // 409: reconciled, never resent
+	CodeOrderNotSent        = "order_not_sent"          // 409: nothing to recheck yet
+	CodeProviderUnavailable = "provider_unavailable"    // 502: VIP-Reseller did not answer
+	CodeProviderBusy        = "provider_busy"           // 503: the nickname check's share of the provider budget is used up
+	CodePlayerNotFound      = "player_not_found"        // 404: nickname check
+	CodeNoNicknameCheck     = "nickname_unsupported"    // 400: the game has no nickname check
+	CodeUnknownAction       = "unknown_action"          // 400: admin sync routes
+	CodeSyncRunning         = "sync_running"            // 409
+	CodeSignatureInvalid    = "signature_invalid"       // 401: webhook
+	CodeSourceNotAllowed    = "source_not_allowed"      // 403: webhook IP allowlist
+	CodeInvalidCallback     = "invalid_callback"        // 400: webhook body
+	CodeTooManyItems        = "too_many_items"          // 400: more transactions in one callback than accepted
+	CodeGuestCheckoutOff    = "guest_checkout_disabled" // 401: this store sells to members only
+	CodeGatewayRefused      = "payment_refused"         // 502: the gateway refused to create the payment; nothing was charged
+	CodeGatewayUnavailable  = "gateway_unavailable"     // 502: the gateway did not answer; retry with the same Idempotency-Key
+	CodePaymentNotFound     = "payment_not_found"       // 404: unknown payment, or not yours (a guest needs the token)
+	CodeNotRefundable       = "not_refundable"          // 409: the payment owes the shopper nothing (or was already refunded)
 
 	// 400: the order would charge (or cost) more than maxOrderTotal; nothing written, sent or charged.
 	CodeOrderTotalTooLarge = "order_total_too_large"
@@ -84,6 +89,13 @@ var (
 	errProductRequired    = validation.NewError("validation_product_required", "Choose a product.")
 	errGameRequired       = validation.NewError("validation_game_required", "Choose a game.")
 	errIdempotencyKeySize = validation.NewError("validation_idempotency_key_length", "Must be at most 200 characters.")
+
+	errPhoneRequired      = validation.NewError("validation_phone_required", "Enter your WhatsApp number.")
+	errPhoneInvalid       = validation.NewError("validation_phone", "Must be an Indonesian mobile number (08… or 628…).")
+	errEmailInvalid       = validation.NewError("validation_email", "Must be a valid e-mail address.")
+	errChannelRequired    = validation.NewError("validation_channel_required", "Choose how to pay.")
+	errChannelUnavailable = validation.NewError("validation_channel_unavailable", "This payment method is not available.")
+	errChannelAmount      = validation.NewError("validation_channel_amount", "This payment method does not take this amount.")
 )
 
 // apiError is an error answer with a stable code; cause, when an error, is
@@ -115,7 +127,7 @@ func unavailable() *router.ApiError {
 
 // customRoutePrefixes are the paths whose error answers codedErrors gives a
 // data.code: vipbase's own routes (PocketBase's keep their own shape).
-var customRoutePrefixes = []string{"/api/orders/", "/api/games/", "/api/admin/", "/api/webhooks/", "/api/payments/"}
+var customRoutePrefixes = []string{"/api/orders/", "/api/games/", "/api/admin/", "/api/webhooks/", "/api/payments/", "/api/checkout", "/api/wallet/"}
 
 // codedErrors makes every error answer of a custom route carry data.code,
 // including those of PocketBase's middlewares around it (auth, the rate

@@ -127,6 +127,18 @@ func (s *Service) CreateOrder(ctx context.Context, in OrderInput) (order *core.R
 }
 
 func (s *Service) newOrderRecord(tx core.App, in OrderInput, p *core.Record, price, cost int64, hash string) (*core.Record, error) {
+	o, err := buildOrderRecord(tx, in, p, price, cost, hash)
+	if err != nil {
+		return nil, err
+	}
+	if err := tx.Save(o); err != nil {
+		return nil, fmt.Errorf("save order: %w", err)
+	}
+	return o, nil
+}
+
+// buildOrderRecord is a new pending order, queued for sending, not saved.
+func buildOrderRecord(tx core.App, in OrderInput, p *core.Record, price, cost int64, hash string) (*core.Record, error) {
 	col, err := tx.FindCachedCollectionByNameOrId("orders")
 	if err != nil {
 		return nil, err
@@ -149,9 +161,6 @@ func (s *Service) newOrderRecord(tx core.App, in OrderInput, p *core.Record, pri
 	o.Set("request_hash", hash)
 	o.Set("dispatch", dispatchQueued)
 	o.Set("next_attempt_at", types.NowDateTime())
-	if err := tx.Save(o); err != nil {
-		return nil, fmt.Errorf("save order: %w", err)
-	}
 	return o, nil
 }
 

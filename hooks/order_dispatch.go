@@ -200,8 +200,10 @@ func (s *Service) adoptTransaction(tx core.App, o *core.Record, trx vipreseller.
 func (s *Service) dispatchAsync(orderID string) <-chan struct{} {
 	done := make(chan struct{})
 	s.inflight.Add(1)
+	s.dispatches.Add(1)
 	go func() {
 		defer s.inflight.Done()
+		defer s.dispatches.Done()
 		defer close(done)
 		defer s.recoverLog("dispatch", orderID)
 		// Shutdown ends the waits before the claim (the order stays queued
@@ -220,3 +222,7 @@ func (s *Service) recoverLog(what, id string) {
 		s.app.Logger().Error(what+" panicked", "id", id, "panic", r)
 	}
 }
+
+// WaitDispatches returns once every background dispatch started so far has
+// finished. For tests and tools.
+func (s *Service) WaitDispatches() { s.dispatches.Wait() }

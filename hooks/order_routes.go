@@ -93,7 +93,7 @@ func (s *Service) handleCreate(shape routeShape) func(e *core.RequestEvent) erro
 		case CategorySocial:
 			in.Target, in.Quantity, in.Amount = string(b.Target), b.Quantity, b.TotalPrice
 		}
-		o, err := s.placeOrder(e.Request.Context(), in)
+		o, _, err := s.placeOrder(e.Request.Context(), in)
 		if err != nil {
 			return orderErrorResponse(e, err, shape.rename)
 		}
@@ -103,13 +103,19 @@ func (s *Service) handleCreate(shape routeShape) func(e *core.RequestEvent) erro
 
 // placeOrder creates (or replays) an order, dispatches a new one and waits a
 // few seconds at most for the provider; it returns the order as it stands.
-func (s *Service) placeOrder(ctx context.Context, in OrderInput) (*core.Record, error) {
+func (s *Service) placeOrder(ctx context.Context, in OrderInput) (*core.Record, bool, error) {
 	o, replayed, err := s.CreateOrder(ctx, in)
 	if err != nil || replayed {
-		return o, err
+		return o, replayed, err
 	}
+	return s.dispatchAndWait(ctx, o), false, nil
+}
+
+// dispatchAndWait sends a new pending order in the background and waits a
+// few seconds at most for the provider; it returns the order as it stands.
+func (s *Service) dispatchAndWait(ctx context.Context, o *core.Record) *core.Record {
 	if s.cfg.ManualDispatch {
-		return o, nil
+		return o
 	}
 	done := s.dispatchAsync(o.Id)
 	wait := s.cfg.DispatchWait
@@ -124,9 +130,9 @@ func (s *Service) placeOrder(ctx context.Context, in OrderInput) (*core.Record, 
 	case <-ctx.Done():
 	}
 	if fresh, err := s.app.FindRecordById("orders", o.Id); err == nil {
-		return fresh, nil
+		return fresh
 	}
-	return o, nil
+	return o
 }
 
 func orderErrorResponse(e *core.RequestEvent, err error, rename map[string]string) error {
@@ -300,7 +306,7 @@ func (s *Service) registerOrderHooks() {
 		if len(errs) > 0 {
 			return fieldsError(errs)
 		}
-		o, err := s.placeOrder(e.Request.Context(), in)
+		o, _, err := s.placeOrder(e.Request.Context(), in)
 		if err != nil {
 			return orderErrorResponse(e.RequestEvent, err, nil)
 		}
@@ -317,6 +323,11 @@ func (s *Service) registerOrderHooks() {
 		from, to := e.Record.Original().GetString("status"), e.Record.GetString("status")
 		if from == to {
 			return e.Next()
+		}
+		if from == OrderUnpaid || from == OrderExpired || to == OrderUnpaid {
+			// Money decides these: a confirmed payment opens the order,
+			// vip_payments_check closes it (design §11).
+			return apiError(http.StatusBadRequest, CodeOrderFinal, "The status of a checkout order follows its payment; it cannot be set to "+to+" by hand.", nil)
 		}
 		if IsTerminal(from) && !IsTerminal(to) {
 			// Also what a stale dashboard form would do after a callback

@@ -113,6 +113,9 @@ func refundFor(tx core.App, o *core.Record, status string) error {
 	if amount <= 0 {
 		return nil
 	}
+	if o.GetString("user") == "" { // a guest: no wallet, the money is owed
+		return guestRefundDue(tx, o, amount)
+	}
 	if _, err := wallet.Apply(tx, wallet.Entry{User: o.GetString("user"), Type: wallet.Refund, Amount: amount, Order: o.Id, Note: "Pengembalian dana " + o.GetString("number")}); err != nil {
 		return fmt.Errorf("refund: %w", err)
 	}

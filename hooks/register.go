@@ -31,28 +31,36 @@ type Service struct {
 
 	// stop is cancelled on terminate: background loops (crons, poll) end
 	// between provider calls; an order POST already on the wire finishes.
-	stop     context.Context
-	stopNow  context.CancelFunc
-	shutdown sync.Once
-	syncs    syncGuards
-	inflight sync.WaitGroup // background dispatches, waited for on terminate
-	polling  sync.Mutex     // one PollOrders at a time
-	nick     nicknameCache
-	writes   *pbsqlite.GroupCommit // callback writes share transactions under load
-	inbox    *callbackInbox        // received callbacks waiting to be processed
-	rejects  rejectCounter         // refused callbacks, counted per source and minute
-	receipts receiptBatcher        // received callbacks, stored in shared INSERTs
+	stop       context.Context
+	stopNow    context.CancelFunc
+	shutdown   sync.Once
+	syncs      syncGuards
+	inflight   sync.WaitGroup // background dispatches, waited for on terminate
+	dispatches sync.WaitGroup // background dispatches only (WaitDispatches)
+	polling    sync.Mutex     // one PollOrders at a time
+	nick       nicknameCache
+	writes     *pbsqlite.GroupCommit // callback writes share transactions under load
+	inbox      *callbackInbox        // received callbacks waiting to be processed
+	rejects    rejectCounter         // refused callbacks, counted per source and minute
+	receipts   receiptBatcher        // received callbacks, stored in shared INSERTs
 
 	gateways      []payment.Gateway // configured payment gateways (Tripay first)
 	payChannels   channelCache
 	tripaySandbox *tripaysandbox.Server // non-nil in --sandbox mode
+	// payCallbackBase, when set (sandbox: the loopback address), replaces
+	// the public URL in gateway callback URLs.
+	payCallbackBase string
+	payInbox        *callbackInbox // received gateway notifications waiting to be confirmed
+	payConfirms     confirmGroup   // status lookups shared by concurrent confirmations
+	payChecking     sync.Mutex     // one vip_payments_check at a time
+	checkLimits     checkLimiter   // "Cek pembayaran" per payment and IP
 }
 
 // Register wires vipbase onto app: routes, hooks, crons and (for the real
 // binary) the `vip` command. It never falls back to the sandbox on its own:
 // only cfg.Sandbox starts it.
 func Register(app core.App, cfg Config) (*Service, error) {
-	s := &Service{app: app, cfg: cfg, writes: pbsqlite.NewGroupCommit(app), inbox: newCallbackInbox()}
+	s := &Service{app: app, cfg: cfg, writes: pbsqlite.NewGroupCommit(app), inbox: newCallbackInbox(), payInbox: newCallbackInbox()}
 	s.rejects.s, s.receipts.s = s, s
 	s.stop, s.stopNow = context.WithCancel(context.Background())
 	if cfg.Sandbox {
@@ -117,11 +125,13 @@ func Register(app core.App, cfg Config) (*Service, error) {
 	s.registerOrderRoutes()
 	s.registerNicknameRoute()
 	s.registerPaymentChannels()
+	s.registerPaymentNotifications()
+	s.registerCheckout()
 	s.registerWebhook()
 	s.registerCrons()
 	s.registerStorefront()
 	if pb, ok := app.(*pocketbase.PocketBase); ok {
-		pb.RootCmd.AddCommand(s.vipCommand())
+		pb.RootCmd.AddCommand(s.vipCommand(), s.payCommand())
 	}
 	return s, nil
 }

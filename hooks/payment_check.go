@@ -1,0 +1,142 @@
+package hooks
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
+
+	"github.com/vipbase/vipbase/payment"
+)
+
+// vip_payments_check (design §8, §11): unpaid payments past their expiry,
+// or without news for a while, are asked of their gateway, so a lost
+// notification costs minutes, not money; expired ones are closed.
+const (
+	CronPaymentsCheck = "vip_payments_check"
+	// expiryGrace is how long past its expiry an unpaid payment stays open
+	// for a notification still on its way.
+	expiryGrace = 2 * time.Minute
+	// quietCheck is the least time without news before an unpaid payment
+	// is asked about; it grows with the payment's age (quietFor).
+	quietCheck = 5 * time.Minute
+	// unopenedGrace is how long a payment without a gateway reference may
+	// wait for its create before a lookup that finds nothing closes it.
+	unopenedGrace      = 2 * time.Minute
+	paymentsCheckBatch = 200
+)
+
+func (s *Service) registerPaymentsCheck() {
+	s.addCron(CronPaymentsCheck, "* * * * *", 5*time.Minute, func(ctx context.Context) { s.CheckPayments(ctx) })
+}
+
+// quietFor is how long an unpaid payment of this age goes without news
+// before it is asked about again: 5 minutes, then a quarter of its age
+// (a day-long VA is not asked every 5 minutes), at most an hour.
+func quietFor(age time.Duration) time.Duration {
+	return min(max(quietCheck, age/4), time.Hour)
+}
+
+// CheckPayments is the vip_payments_check job; it returns how many
+// payments it asked about. Runs never overlap.
+func (s *Service) CheckPayments(ctx context.Context) int {
+	if !s.payChecking.TryLock() {
+		s.app.Logger().Info("payments check skipped: the previous run is still going")
+		return 0
+	}
+	defer s.payChecking.Unlock()
+	now := time.Now().UTC()
+	var due []*core.Record
+	err := s.app.RecordQuery("payments").
+		Where(dbx.HashExp{"status": PaymentUnpaid}).
+		AndWhere(dbx.NewExp("(expires_at <= {:expired} OR checked_at = '' OR checked_at <= {:quiet})",
+			dbx.Params{"expired": types.NowDateTime().Add(-expiryGrace).String(), "quiet": types.NowDateTime().Add(-quietCheck).String()})).
+		OrderBy("checked_at").Limit(paymentsCheckBatch).All(&due)
+	if err != nil {
+		s.app.Logger().Error("payments check: could not list unpaid payments", "error", err)
+		return 0
+	}
+	checked, failed := 0, 0
+	for _, p := range due {
+		if ctx.Err() != nil {
+			break
+		}
+		expired := !p.GetDateTime("expires_at").IsZero() && now.After(p.GetDateTime("expires_at").Time().Add(expiryGrace))
+		last := p.GetDateTime("checked_at").Time()
+		if last.IsZero() {
+			last = p.GetDateTime("created").Time()
+		}
+		if !expired && now.Sub(last) < quietFor(now.Sub(p.GetDateTime("created").Time())) {
+			continue
+		}
+		checked++
+		if err := s.checkPayment(ctx, p); err != nil {
+			failed++
+			s.app.Logger().Warn("payments check: no answer from the gateway; asked again later", "payment", p.GetString("number"), "error", err)
+		}
+	}
+	if checked > 0 {
+		s.app.Logger().Info("payments check", "asked", checked, "failed", failed)
+	}
+	return checked
+}
+
+// checkPayment asks the gateway about one payment and applies the answer;
+// an unpaid payment past its expiry (and the grace) is closed.
+func (s *Service) checkPayment(ctx context.Context, p *core.Record) error {
+	gw := s.gateway(p.GetString("gateway"))
+	if gw == nil {
+		return errors.New("gateway " + p.GetString("gateway") + " is not configured")
+	}
+	var (
+		t   payment.Transaction
+		err error
+	)
+	if ref := p.GetString("reference"); ref != "" {
+		t, err = s.confirm(ctx, gw, ref)
+	} else {
+		// The create never answered: it is found by our number, or it
+		// never happened.
+		t, err = gw.Find(ctx, p.GetString("number"))
+		if errors.Is(err, payment.ErrNotFound) {
+			if time.Since(p.GetDateTime("created").Time()) < unopenedGrace {
+				return nil
+			}
+			return s.closeUnopened(p.Id, PaymentFailed, "The gateway never created this payment.")
+		}
+	}
+	if err != nil {
+		s.touchPayment(p.Id)
+		return err
+	}
+	if _, err := s.settle(p.Id, t, SourcePayment, nil); err != nil {
+		return err
+	}
+	fresh, err := s.app.FindRecordById("payments", p.Id)
+	if err != nil || fresh.GetString("status") != PaymentUnpaid {
+		return err
+	}
+	if exp := fresh.GetDateTime("expires_at"); !exp.IsZero() && time.Now().After(exp.Time().Add(expiryGrace)) {
+		// The gateway still says unpaid after the window: we stop waiting.
+		// A payment it confirms later re-opens the order (applyPayment).
+		return s.writes.Do(func(tx core.App) error {
+			p, err := tx.FindRecordById("payments", p.Id)
+			if err != nil || p.GetString("status") != PaymentUnpaid {
+				return err
+			}
+			return s.closePayment(tx, p, PaymentExpired, SourcePayment, "Not paid in time.")
+		})
+	}
+	return nil
+}
+
+// touchPayment records that a payment was asked about, for the backoff.
+func (s *Service) touchPayment(id string) {
+	_ = s.writes.Do(func(tx core.App) error {
+		_, err := tx.DB().Update("payments", dbx.Params{"checked_at": types.NowDateTime().String()}, dbx.HashExp{"id": id}).Execute()
+		return err
+	})
+}
