@@ -18,7 +18,7 @@ const (
 	OrderFailed     = "failed"
 	OrderPartial    = "partial"
 	// Revision 2 (§11), for gateway checkouts: unpaid waits for the money
-	// (nothing charged); expired means it never came. Nothing sets them yet.
+	// (nothing charged); expired means it never came.
 	OrderUnpaid  = "unpaid"
 	OrderExpired = "expired"
 )
@@ -66,9 +66,10 @@ func orderStatusFor(providerStatus string) string {
 	return ""
 }
 
-// IsTerminal reports whether nothing but a superuser may move an order on.
+// IsTerminal reports whether nothing but a superuser may move an order on
+// (and, for expired, a payment confirmed late: design §4).
 func IsTerminal(status string) bool {
-	return status == OrderSuccess || status == OrderFailed || status == OrderPartial
+	return status == OrderSuccess || status == OrderFailed || status == OrderPartial || status == OrderExpired
 }
 
 // endpointFor is the provider API area of an order category.

@@ -324,7 +324,7 @@ func (s *Service) registerOrderHooks() {
 		if from == to {
 			return e.Next()
 		}
-		if from == OrderUnpaid || from == OrderExpired || to == OrderUnpaid {
+		if from == OrderUnpaid || from == OrderExpired || to == OrderUnpaid || to == OrderExpired {
 			// Money decides these: a confirmed payment opens the order,
 			// vip_payments_check closes it (design §11).
 			return apiError(http.StatusBadRequest, CodeOrderFinal, "The status of a checkout order follows its payment; it cannot be set to "+to+" by hand.", nil)

@@ -115,6 +115,9 @@ func (s *Service) checkPayment(ctx context.Context, p *core.Record) error {
 	if _, err := s.settle(p.Id, t, SourcePayment, nil); err != nil {
 		return err
 	}
+	if t.Status != payment.StatusUnpaid {
+		return nil // applied, or paid with the wrong amount (review): never closed as if unpaid
+	}
 	fresh, err := s.app.FindRecordById("payments", p.Id)
 	if err != nil || fresh.GetString("status") != PaymentUnpaid {
 		return err
