@@ -51,6 +51,9 @@ func (s *Service) applyPayment(tx core.App, p *core.Record, t payment.Transactio
 			p.Set("review", review)
 			s.app.Logger().Warn("payments: paid amount does not match; needs a person", "payment", p.GetString("number"),
 				"paid", t.Total, "expected", want)
+			if err := s.reviewOrderOf(tx, p, "Payment "+p.GetString("number")+": "+review); err != nil {
+				return "", "", err
+			}
 			return OutcomeMismatch, "", s.writeRecord(tx, p)
 		}
 		p.Set("status", PaymentPaid)
@@ -256,4 +259,18 @@ func guestRefundDue(tx core.App, o *core.Record, amount int64) error {
 	tx.Logger().Warn("payments: a guest is owed a refund; needs a person", "order", o.GetString("number"),
 		"payment", p.GetString("number"), "amount", amount)
 	return tx.SaveNoValidate(p)
+}
+
+// reviewOrderOf flags the payment's order for a person too, so the orders
+// view shows what waits on the operator.
+func (s *Service) reviewOrderOf(tx core.App, p *core.Record, note string) error {
+	if p.GetString("order") == "" {
+		return nil
+	}
+	o, err := tx.FindRecordById("orders", p.GetString("order"))
+	if err != nil {
+		return err
+	}
+	o.Set("review", truncate(note, 2000))
+	return s.writeRecord(tx, o)
 }
