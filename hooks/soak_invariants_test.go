@@ -12,6 +12,7 @@ import (
 
 	"github.com/vipbase/vipbase/hooks"
 	"github.com/vipbase/vipbase/hooks/wallet"
+	tripaysandbox "github.com/vipbase/vipbase/payment/tripay/sandbox"
 	"github.com/vipbase/vipbase/vipreseller/sandbox"
 )
 
@@ -82,6 +83,9 @@ func (w *soakWorld) check(intents []*soakIntent) {
 	e.checkNoShopperProblems()
 	e.checkEveryAnswerExpected()
 	e.checkNoPollErrors()
+
+	// 8. Payments (design §11): the payment leg's money invariants.
+	e.checkPayments()
 }
 
 // ---------------------------------------------------------------------------
@@ -134,6 +138,11 @@ type soakEnd struct {
 	trxs    []sandbox.Transaction // every provider transaction, by endpoint
 	adopted []soakAdoption        // the provider transactions owned by an order (the first per order)
 	owned   map[string]bool       // order id → the provider executed it
+
+	payments   []soakPayment
+	payByOrder map[string][]*soakPayment                // by order id
+	gw         map[string]tripaysandbox.Transaction // the gateway's transactions by our payment number
+	deposits   map[string][]int64                   // ledger deposits tied to an order (checkout payments), by order id
 
 	perOrder  map[string][]provRequest // order requests the provider got, by order id
 	orderReqs int                      // order requests the provider got
@@ -276,7 +285,7 @@ func (e *soakEnd) checkBothRestartsHappened() {
 // checkEveryOrderSettled: every order is terminal, or flagged for review with a reason.
 func (e *soakEnd) checkEveryOrderSettled() {
 	for _, o := range e.orders {
-		if !hooks.IsTerminal(o.Status) && strings.TrimSpace(o.Review) == "" {
+		if !hooks.IsTerminal(o.Status) && strings.TrimSpace(o.Review) == "" { // expired is terminal
 			e.t.Errorf("order %s is %s (dispatch %s) without a review reason", o.Number, o.Status, o.Dispatch)
 		}
 	}
@@ -315,9 +324,12 @@ func (e *soakEnd) checkNoNegativeBalance() {
 	}
 }
 
-// checkOnePurchasePerOrder: every order has exactly one purchase, of its price.
+// checkOnePurchasePerOrder: every wallet order has exactly one purchase, of its price (checkouts: checkCheckoutMoney).
 func (e *soakEnd) checkOnePurchasePerOrder() {
 	for _, o := range e.orders {
+		if o.isCheckout() {
+			continue
+		}
 		if p := e.purchases[o.ID]; len(p) != 1 || p[0] != -o.Price {
 			e.t.Errorf("order %s (price %d): purchases %v, want exactly one of %d", o.Number, o.Price, p, -o.Price)
 		}
@@ -327,6 +339,9 @@ func (e *soakEnd) checkOnePurchasePerOrder() {
 // checkRefundsMatchOutcome: one full refund per failed order, one pro-rata refund per partial one, none otherwise.
 func (e *soakEnd) checkRefundsMatchOutcome() {
 	for _, o := range e.orders {
+		if o.isCheckout() && o.User == "" {
+			continue // a guest has no wallet: checkCheckoutMoney
+		}
 		r := e.refunds[o.ID]
 		switch o.Status {
 		case hooks.OrderFailed:
@@ -390,7 +405,7 @@ func (e *soakEnd) checkTrackedStock() {
 	for pid, before := range e.w.stock {
 		kept := 0
 		for _, o := range e.orders {
-			if o.Product == pid && o.Status != hooks.OrderFailed {
+			if o.Product == pid && o.Status != hooks.OrderFailed && o.Status != hooks.OrderExpired {
 				kept++
 			}
 		}
@@ -631,7 +646,7 @@ func (e *soakEnd) checkUntoldOrdersAreLostKeyless() {
 	}
 	untold := 0
 	for _, o := range e.orders {
-		if !toldOrders[o.Number] {
+		if !toldOrders[o.Number] && !o.isCheckout() {
 			untold++
 		}
 	}

@@ -42,6 +42,7 @@ func TestSoak(t *testing.T) {
 	started := time.Now()
 	w := newSoakWorld(t)
 	intents := w.planIntents(n)
+	payIntents := w.planPayments()
 
 	// Shoppers, the poll job and two restarts, all at once.
 	shopStart := time.Now()
@@ -65,6 +66,23 @@ func TestSoak(t *testing.T) {
 			work <- in
 		}
 	}()
+	payWork := make(chan *soakPayIntent)
+	for range soakPayShoppers {
+		shoppers.Add(1)
+		go func() {
+			defer shoppers.Done()
+			for in := range payWork {
+				<-w.budget
+				w.shopPay(in)
+			}
+		}()
+	}
+	go func() {
+		defer close(payWork)
+		for _, in := range payIntents {
+			payWork <- in
+		}
+	}()
 	stopDriver := make(chan struct{})
 	driverDone := make(chan struct{})
 	go func() { defer close(driverDone); w.drive(stopDriver) }()
@@ -84,7 +102,9 @@ func TestSoak(t *testing.T) {
 
 	// Let the remaining time pass until every order is settled.
 	drainStart := time.Now()
+	w.drainPayments()
 	w.drain(time.Now().Add(60 * time.Second))
+	w.refundGuests()
 	drainTime := time.Since(drainStart)
 
 	// Quiesce: no more callbacks, no more requests; the app's DB stays open.

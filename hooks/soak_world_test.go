@@ -72,6 +72,8 @@ type soakWorld struct {
 	products map[string][]soakProduct // by route category
 	stock    map[string]int           // tracked product id → stock after sync
 
+	pay *soakPay // the payment leg (soak_payments_test.go)
+
 	toldMu     sync.Mutex
 	toldCodes  map[int]int    // HTTP status → count
 	toldStatus map[string]int // status in 200 answers → count
@@ -122,6 +124,7 @@ func newSoakWorld(t *testing.T) *soakWorld {
 	w.sbStop, w.sbDone = cancel, make(chan struct{})
 	go func() { defer close(w.sbDone); w.sb.Run(ctx) }()
 
+	w.setupPayments()
 	w.cur = w.startApp()
 	app := w.cur.app
 
@@ -135,6 +138,7 @@ func newSoakWorld(t *testing.T) *soakWorld {
 	_, err = w.cur.svc.RunSync(context.Background(), hooks.ActionFullSync, hooks.TriggerAdmin, nil)
 	require.NoError(t, err)
 	w.loadProducts()
+	w.loadPrices()
 	w.createUsers()
 
 	// Faults are injected only now: the catalog synced cleanly.
@@ -173,6 +177,7 @@ func (w *soakWorld) startApp() *soakApp {
 		vipreseller.WithTimeout(soakTimeout),
 		vipreseller.WithRetry(3, time.Millisecond, 5*time.Millisecond),
 		vipreseller.WithHTTPClient(&http.Client{Transport: kill}))
+	w.payConfig(&cfg, kill)
 	svc, err := hooks.Register(app, cfg)
 	require.NoError(t, err)
 
@@ -192,6 +197,7 @@ func (w *soakWorld) startApp() *soakApp {
 	app.Cron().Stop()
 	a := &soakApp{app: app, svc: svc, kill: kill, srv: httptest.NewServer(w.cbs.wrap(mux))}
 	w.sb.SetCallbackURL(a.srv.URL + hooks.WebhookPath)
+	w.pay.handler.Store(&mux)
 	u := a.srv.URL
 	w.url.Store(&u)
 	return a
@@ -236,6 +242,7 @@ func (w *soakWorld) restart(kind string, atRequest int) {
 	}
 	t0 := time.Now()
 	old := w.cur
+	w.pay.handler.Store(nil) // gateway notifications meet a closed door until the new instance runs
 	var cut []string // sends the crashed instance had started
 	switch kind {
 	case "graceful":
@@ -300,6 +307,10 @@ func (w *soakWorld) cleanup() {
 		w.sbStop()
 		<-w.sbDone
 		w.sbSrv.Close()
+	}
+	if w.pay != nil {
+		w.pay.tp.Close()
+		w.pay.front.Close()
 	}
 	_ = os.RemoveAll(w.dir)
 }
@@ -588,6 +599,7 @@ func (w *soakWorld) shop(in *soakIntent) {
 // cannot be in flight any more (300 ms timeout): its "still sending"
 // deadline is moved to now.
 func (w *soakWorld) drive(stop <-chan struct{}) {
+	rng := rand.New(rand.NewPCG(13, 17))
 	for i := 0; ; i++ {
 		select {
 		case <-stop:
@@ -597,6 +609,11 @@ func (w *soakWorld) drive(stop <-chan struct{}) {
 		w.mu.RLock()
 		w.age(w.cur.app, i%8 == 0, time.Minute)
 		w.poll(w.cur.svc)
+		w.injectPayFaults(rng)
+		if i%4 == 0 { // vip_payments_check, "5 minutes" later for unpaid ones
+			w.agePayments(w.cur.app, false)
+			w.checkPayments(w.cur.svc)
+		}
 		w.mu.RUnlock()
 		w.refill()
 	}
@@ -714,7 +731,7 @@ func (w *soakWorld) drain(deadline time.Time) {
 // The orders table as the soak reads it (drain, and the checks at the end).
 
 const soakOrderCols = "id, number, user, category, product, service_code, target, zone, quantity, price, status, external_id, " +
-	"refunded, remains, review, dispatch, dispatch_attempts, idempotency_key, note"
+	"refunded, remains, review, dispatch, dispatch_attempts, idempotency_key, note, payment"
 
 type soakOrder struct {
 	ID         string `db:"id"`
@@ -736,6 +753,7 @@ type soakOrder struct {
 	Attempts   int    `db:"dispatch_attempts"`
 	Key        string `db:"idempotency_key"`
 	Note       string `db:"note"`
+	Payment    string `db:"payment"`
 }
 
 func (w *soakWorld) summary(total, shop, drain time.Duration) string {
