@@ -140,7 +140,7 @@ type soakEnd struct {
 	owned   map[string]bool       // order id → the provider executed it
 
 	payments   []soakPayment
-	payByOrder map[string][]*soakPayment                // by order id
+	payByOrder map[string][]*soakPayment            // by order id
 	gw         map[string]tripaysandbox.Transaction // the gateway's transactions by our payment number
 	deposits   map[string][]int64                   // ledger deposits tied to an order (checkout payments), by order id
 

@@ -78,7 +78,7 @@ type soakPayIntent struct {
 // soakPay is the payment side of the world.
 type soakPay struct {
 	tp      *tripaysandbox.Server
-	front   *httptest.Server              // the store's stable public URL (notifications), whatever instance runs
+	front   *httptest.Server             // the store's stable public URL (notifications), whatever instance runs
 	handler atomic.Pointer[http.Handler] // the running instance's router; nil while restarting
 	prices  map[string]int64             // product id → price
 	suToken string
@@ -95,7 +95,7 @@ func (w *soakWorld) setupPayments() {
 	t := w.t
 	w.pay = &soakPay{prices: map[string]int64{}, injected: map[string]int{}}
 	tp, err := tripaysandbox.Start(tripaysandbox.Config{Seed: 424242,
-		Now: func() time.Time { return time.Now().Add(time.Duration(w.pay.clockAhead.Load())) },
+		Now:           func() time.Time { return time.Now().Add(time.Duration(w.pay.clockAhead.Load())) },
 		RetrySchedule: []time.Duration{20 * time.Millisecond, 50 * time.Millisecond, 100 * time.Millisecond, 200 * time.Millisecond}})
 	require.NoError(t, err)
 	w.pay.tp = tp

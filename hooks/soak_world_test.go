@@ -243,7 +243,7 @@ func (w *soakWorld) restart(kind string, atRequest int) {
 	t0 := time.Now()
 	old := w.cur
 	w.pay.handler.Store(nil) // gateway notifications meet a closed door until the new instance runs
-	var cut []string // sends the crashed instance had started
+	var cut []string         // sends the crashed instance had started
 	switch kind {
 	case "graceful":
 		old.srv.Close()
