@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/pocketbase/dbx"
@@ -321,6 +322,18 @@ func (s *Service) newPayment(tx core.App, sp paymentSpec) (*core.Record, error) 
 // order expired, stock back); no answer at all leaves it unpaid for the
 // shopper's retry or vip_payments_check.
 func (s *Service) openAtGateway(gw payment.Gateway, c *Checkout) error {
+	// One opening per payment at a time: a double-click replayed while the
+	// first create is in flight would otherwise find nothing, create again,
+	// and the first create's "duplicate merchant_ref" refusal would close a
+	// payment the gateway holds open.
+	defer openingLocks.lock(c.Payment.Id)()
+	if fresh, err := s.app.FindRecordById("payments", c.Payment.Id); err == nil {
+		c.Payment = fresh
+		if fresh.GetString("reference") != "" || fresh.GetString("status") != PaymentUnpaid {
+			s.refreshCheckout(c) // opened (or closed) by the click that held the lock
+			return nil
+		}
+	}
 	p := c.Payment
 	ctx, cancel := context.WithTimeout(s.stop, gatewayCreateWait)
 	defer cancel()
@@ -365,6 +378,44 @@ func (s *Service) openAtGateway(gw payment.Gateway, c *Checkout) error {
 	}
 	s.refreshCheckout(c)
 	return nil
+}
+
+// openingLocks serialises openAtGateway per payment id.
+var openingLocks keyedLocks
+
+// keyedLocks is a mutex per key, dropped when nobody holds or waits for it.
+type keyedLocks struct {
+	mu sync.Mutex
+	m  map[string]*keyedLock
+}
+
+type keyedLock struct {
+	sync.Mutex
+	users int
+}
+
+// lock takes key's mutex and returns its unlock.
+func (k *keyedLocks) lock(key string) func() {
+	k.mu.Lock()
+	if k.m == nil {
+		k.m = map[string]*keyedLock{}
+	}
+	l := k.m[key]
+	if l == nil {
+		l = &keyedLock{}
+		k.m[key] = l
+	}
+	l.users++
+	k.mu.Unlock()
+	l.Lock()
+	return func() {
+		l.Unlock()
+		k.mu.Lock()
+		if l.users--; l.users == 0 {
+			delete(k.m, key)
+		}
+		k.mu.Unlock()
+	}
 }
 
 // refreshCheckout re-reads the checkout's rows after a write.
