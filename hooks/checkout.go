@@ -210,14 +210,18 @@ func (in CheckoutInput) hash() string {
 // member's per user, a guest's per WhatsApp number), errIdempotencyMismatch
 // for another request under it, or nil.
 func (s *Service) findCheckout(app core.App, in CheckoutInput, hash string) (*Checkout, error) {
-	filter, params := "user = {:u} && idempotency_key = {:k}", dbx.Params{"u": in.UserID, "k": in.IdempotencyKey}
+	// Plain SQL on the (user, phone, idempotency_key) index: a record
+	// filter's `user = ''` also matches NULL, which the index cannot serve.
+	q := app.RecordQuery("orders").Where(dbx.HashExp{"user": in.UserID, "idempotency_key": in.IdempotencyKey}).
+		AndWhere(dbx.NewExp("idempotency_key != ''")).Limit(1)
 	if in.UserID == "" {
-		filter, params["p"] = "user = '' && phone = {:p} && idempotency_key = {:k}", in.Phone
+		q.AndWhere(dbx.HashExp{"phone": in.Phone})
 	}
-	o, err := app.FindFirstRecordByFilter("orders", filter, params)
-	if err != nil {
+	o := &core.Record{}
+	if err := q.One(o); err != nil {
 		return nil, nil
 	}
+	var err error
 	if o.GetString("request_hash") != hash {
 		return nil, errIdempotencyMismatch
 	}
@@ -366,17 +370,19 @@ func (s *Service) openAtGateway(gw payment.Gateway, c *Checkout) error {
 		s.app.Logger().Warn("payments: the gateway did not answer a checkout; it is looked up again", "gateway", gw.Name(), "payment", req.Number, "error", err)
 		return errGatewayDown
 	}
+	var stored *core.Record
 	err = s.writes.Do(func(tx core.App) error {
 		fresh, err := tx.FindRecordById("payments", p.Id)
 		if err != nil {
 			return err
 		}
+		stored = fresh
 		return s.storeTransaction(tx, fresh, t)
 	})
 	if err != nil {
 		return err
 	}
-	s.refreshCheckout(c)
+	c.Payment = stored // the order did not change
 	return nil
 }
 

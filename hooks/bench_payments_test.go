@@ -1,0 +1,315 @@
+package hooks_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/vipbase/vipbase/hooks"
+	"github.com/vipbase/vipbase/payment"
+	"github.com/vipbase/vipbase/payment/tripay"
+	tripaysandbox "github.com/vipbase/vipbase/payment/tripay/sandbox"
+	"github.com/vipbase/vipbase/vipreseller/sandbox"
+)
+
+// The payment benchmarks (design §11, issue "Payments I"): the app with the
+// in-process Tripay simulator behind a loopback server, its notifications
+// posted by the benchmark itself (bodies and signatures the simulator made).
+
+// benchPayEnv is a bench app paid through a fresh Tripay simulator whose
+// own notifications go to a sink (the benchmark replays them).
+func benchPayEnv(b *testing.B, timed *timedTransport) (*env, *tripaysandbox.Server) {
+	b.Helper()
+	sink := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		_, _ = w.Write([]byte(`{"success":true}`))
+	}))
+	b.Cleanup(sink.Close)
+	tp, err := tripaysandbox.Start(tripaysandbox.Config{Seed: 99, CallbackURL: sink.URL, RetrySchedule: []time.Duration{}})
+	require.NoError(b, err)
+	b.Cleanup(tp.Close)
+	hc := &http.Client{Transport: &http.Transport{MaxIdleConns: 256, MaxIdleConnsPerHost: 256}}
+	if timed != nil {
+		timed.base = hc.Transport
+		hc = &http.Client{Transport: timed}
+	}
+	gw := tripay.New(tp.APIKey(), tp.PrivateKey(), tp.MerchantCode(), tripay.WithBaseURL(tp.URL), tripay.WithHTTPClient(hc))
+	e := newBenchEnv(b, nil, func(c *hooks.Config, _ *sandbox.Config) { c.Gateways = []payment.Gateway{gw} }).ready()
+	return e, tp
+}
+
+// paidNotifications makes n guest QRIS checkouts, pays each at the
+// simulator and returns the signed PAID notifications it sent.
+func paidNotifications(b *testing.B, e *env, tp *tripaysandbox.Server, n int, tag string) []tripaysandbox.Delivery {
+	b.Helper()
+	before := len(tp.Deliveries())
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 16)
+	var failed atomic.Int64
+	for i := range n {
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			c, err := e.svc.Checkout(context.Background(), hooks.CheckoutInput{
+				OrderInput: hooks.OrderInput{Category: hooks.CategoryPrepaid, Service: benchProduct,
+					Target: fmt.Sprintf("0813%s%06d1", tag, i), Source: hooks.SourceCheckout},
+				Channel: "QRIS", Phone: fmt.Sprintf("0812%08d", i)})
+			if err != nil {
+				failed.Add(1)
+				return
+			}
+			if err := tp.Pay(c.Payment.GetString("reference")); err != nil {
+				failed.Add(1)
+			}
+		})
+	}
+	wg.Wait()
+	require.Zero(b, failed.Load(), "checkouts that failed")
+	tp.Flush()
+	d := tp.Deliveries()[before:]
+	require.Len(b, d, n)
+	return d
+}
+
+// sendNotifications posts every delivery to the app with `workers`
+// senders; it returns each answer's latency.
+func sendNotifications(b *testing.B, c *http.Client, url string, ds []tripaysandbox.Delivery, workers int) []time.Duration {
+	lat := make([]time.Duration, len(ds))
+	var next atomic.Int64
+	var bad atomic.Int64
+	var firstErr atomic.Value
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(ds) {
+					return
+				}
+				t0 := time.Now()
+				code, raw, err := post(c, url+hooks.PaymentNotifyPath("tripay"), ds[i].Body,
+					tripay.SignatureHeader, ds[i].Signature, "X-Callback-Event", "payment_status")
+				lat[i] = time.Since(t0)
+				if err != nil || code != http.StatusOK {
+					bad.Add(1)
+					firstErr.CompareAndSwap(nil, fmt.Sprintf("HTTP %d %s %v", code, raw, err))
+				}
+			}
+		})
+	}
+	wg.Wait()
+	require.Zero(b, bad.Load(), "%v", firstErr.Load())
+	return lat
+}
+
+func (e *env) waitPayments(b *testing.B) {
+	b.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	require.NoError(b, e.svc.WaitPayments(ctx))
+	require.Zero(b, e.scalar(b, "SELECT COUNT(*) FROM payment_events WHERE outcome = 'received'"), "notifications left unprocessed")
+}
+
+func percentileMS(d []time.Duration, p float64) float64 {
+	s := slices.Clone(d)
+	slices.Sort(s)
+	return float64(s[max(int(math.Ceil(p*float64(len(s))))-1, 0)].Microseconds()) / 1000
+}
+
+// notifyBurst is the burst BenchmarkPaymentNotifyAck sends at once.
+const notifyBurst = 300
+
+// BenchmarkPaymentNotifyAck: 300 signed PAID notifications arrive at once
+// (300 senders) while Tripay's status API answers after 1 s. Each is
+// stored and answered at once; confirmation happens behind the answer. One
+// op = one burst.
+//
+//	go test -run '^$' -bench BenchmarkPaymentNotifyAck -benchtime 3x ./hooks/
+//
+// Target: answer p99 < 50 ms. Also reports the seconds until the burst was
+// applied (every payment paid, every order queued) and peak RSS.
+func BenchmarkPaymentNotifyAck(b *testing.B) {
+	e, tp := benchPayEnv(b, nil)
+	url, client := e.serve(b), benchHTTPClient()
+	var answers []time.Duration
+	var applied time.Duration
+	b.ResetTimer()
+	for burst := range b.N {
+		b.StopTimer()
+		tp.ClearFaults()
+		ds := paidNotifications(b, e, tp, notifyBurst, fmt.Sprintf("%02d", burst))
+		tp.Inject(tripaysandbox.Fault{Kind: tripaysandbox.FaultLatency, Endpoint: tripaysandbox.EndpointDetail, Delay: time.Second, Times: -1})
+		warmConnections(client, url, notifyBurst)
+		b.StartTimer()
+		start := time.Now()
+		answers = append(answers, sendNotifications(b, client, url, ds, notifyBurst)...)
+		e.waitPayments(b)
+		applied += time.Since(start)
+	}
+	b.StopTimer()
+	b.ReportMetric(percentileMS(answers, 0.50), "answer-p50-ms")
+	b.ReportMetric(percentileMS(answers, 0.99), "answer-p99-ms")
+	b.ReportMetric(applied.Seconds()/float64(b.N), "applied-s/burst")
+	b.ReportMetric(peakRSSMB(), "peak-RSS-MB")
+	require.EqualValues(b, b.N*notifyBurst, e.scalar(b, "SELECT COUNT(*) FROM payments WHERE status = 'paid'"))
+	require.EqualValues(b, b.N*notifyBurst, e.scalar(b, "SELECT COUNT(*) FROM orders WHERE status != 'unpaid'"))
+}
+
+// BenchmarkPaymentNotifyThroughput measures sustained notifications per
+// second: 32 senders post signed PAID notifications, each confirmed with
+// the simulator's transaction/detail over loopback HTTP and settling one
+// order (paid, queued, sent to the provider sandbox). Next to it, in the
+// same run, bare-create is PocketBase's own REST create on the same kind of
+// app. One op = one notification / one create.
+//
+//	go test -run '^$' -bench BenchmarkPaymentNotifyThroughput -benchtime 3000x ./hooks/
+//
+// Target: ≥ 300 notifications/s.
+func BenchmarkPaymentNotifyThroughput(b *testing.B) {
+	b.Run("notifications", func(b *testing.B) {
+		e, tp := benchPayEnv(b, nil)
+		url, client := e.serve(b), benchHTTPClient()
+		ds := paidNotifications(b, e, tp, b.N, "77")
+		var m meter
+		b.ResetTimer()
+		m.start()
+		sendNotifications(b, client, url, ds, webhookSenders)
+		e.waitPayments(b) // answered is not applied: the timer runs until every one is settled
+		b.StopTimer()
+		m.stop()
+		m.report(b, b.N)
+		b.ReportMetric(perSecond(int64(b.N), b.Elapsed()), "notifications/s")
+		b.ReportMetric(peakRSSMB(), "peak-RSS-MB")
+		require.EqualValues(b, b.N, e.scalar(b, "SELECT COUNT(*) FROM payments WHERE status = 'paid'"))
+		require.EqualValues(b, b.N, e.scalar(b, "SELECT COUNT(*) FROM payment_events WHERE outcome = 'applied'"))
+		e.svc.WaitDispatches()
+		require.Equal(b, b.N, e.sb.Count(sandbox.EndpointPrepaid, "order"), "each paid order sent once")
+	})
+	b.Run("bare-create", benchBareCreate)
+}
+
+// timedTransport records how long each gateway create took, by our
+// payment number (merchant_ref), so a checkout's own time can be told
+// from the gateway's.
+type timedTransport struct {
+	base http.RoundTripper
+	mu   sync.Mutex
+	took map[string]time.Duration
+}
+
+func (t *timedTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	var ref string
+	if r.Body != nil && r.Method == http.MethodPost {
+		raw, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(raw))
+		var b struct {
+			MerchantRef string `json:"merchant_ref"`
+		}
+		_ = json.Unmarshal(raw, &b)
+		ref = b.MerchantRef
+	}
+	t0 := time.Now()
+	resp, err := t.base.RoundTrip(r)
+	if ref != "" {
+		t.mu.Lock()
+		t.took[ref] += time.Since(t0)
+		t.mu.Unlock()
+	}
+	return resp, err
+}
+
+// BenchmarkCheckout: 50 guest shoppers check out with QRIS through
+// POST /api/checkout over loopback HTTP (order unpaid + payment in one
+// transaction, then the gateway's create): paced, each shopper starting one
+// checkout a second (staggered), and saturated, back to back. Reports the
+// answer p50/p99 and our own time (the answer minus the gateway create it
+// waited for). One op = one checkout.
+//
+//	go test -run '^$' -bench BenchmarkCheckout -benchtime 500x ./hooks/
+//
+// Target: own-p99 < 50 ms (paced).
+func BenchmarkCheckout(b *testing.B) {
+	for _, load := range []string{"paced", "saturated"} {
+		b.Run(load, func(b *testing.B) {
+			every := time.Duration(0)
+			if load == "paced" {
+				every = time.Second
+			}
+			benchCheckout(b, every)
+		})
+	}
+}
+
+func benchCheckout(b *testing.B, every time.Duration) {
+	timed := &timedTransport{took: map[string]time.Duration{}}
+	e, _ := benchPayEnv(b, timed)
+	url, client := e.serve(b), benchHTTPClient()
+	const shoppers = 50
+	total := make([]time.Duration, b.N)
+	own := make([]time.Duration, b.N)
+	var next, bad atomic.Int64
+	var firstErr atomic.Value
+	var m meter
+	b.ResetTimer()
+	m.start()
+	var wg sync.WaitGroup
+	for sh := range shoppers {
+		wg.Go(func() {
+			due := time.Now().Add(every * time.Duration(sh) / shoppers)
+			for {
+				if every > 0 {
+					time.Sleep(time.Until(due))
+					due = due.Add(every)
+				}
+				i := int(next.Add(1) - 1)
+				if i >= b.N {
+					return
+				}
+				body, _ := json.Marshal(map[string]any{"category": "prepaid", "service": benchProduct,
+					"target": fmt.Sprintf("0813%08d1", i), "channel": "QRIS", "phone": fmt.Sprintf("0812%08d", i)})
+				t0 := time.Now()
+				code, raw, err := post(client, url+"/api/checkout", body, "Idempotency-Key", fmt.Sprintf("bench-%d", i))
+				total[i] = time.Since(t0)
+				var out struct {
+					Data struct {
+						Payment struct {
+							Number string `json:"number"`
+						} `json:"payment"`
+					} `json:"data"`
+				}
+				if err != nil || code != http.StatusCreated || json.Unmarshal(raw, &out) != nil {
+					bad.Add(1)
+					firstErr.CompareAndSwap(nil, fmt.Sprintf("HTTP %d %s %v", code, raw, err))
+					continue
+				}
+				timed.mu.Lock()
+				own[i] = total[i] - timed.took[out.Data.Payment.Number]
+				timed.mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	b.StopTimer()
+	m.stop()
+	m.report(b, b.N)
+	require.Zero(b, bad.Load(), "%v", firstErr.Load())
+	b.ReportMetric(percentileMS(total, 0.50), "answer-p50-ms")
+	b.ReportMetric(percentileMS(total, 0.99), "answer-p99-ms")
+	b.ReportMetric(percentileMS(own, 0.50), "own-p50-ms")
+	b.ReportMetric(percentileMS(own, 0.99), "own-p99-ms")
+	b.ReportMetric(perSecond(int64(b.N), b.Elapsed()), "checkouts/s")
+	b.ReportMetric(peakRSSMB(), "peak-RSS-MB")
+	require.EqualValues(b, b.N, e.scalar(b, "SELECT COUNT(*) FROM payments WHERE status = 'unpaid' AND reference != ''"))
+	require.EqualValues(b, 0, e.sb.Count(sandbox.EndpointPrepaid, "order"), "nothing sent while unpaid")
+}
