@@ -130,7 +130,7 @@ func TestStorefrontJourney(t *testing.T) {
 	)
 	b.textIs("price", tid("order-price"), rupiah(tel.Price))
 	// The rule is the server's: the form sends it and shows the field code's text.
-	b.expectRefusal(400, "/api/orders/prepaid")
+	b.expectRefusal(400, "/api/checkout")
 	b.do("type a 4-digit number", 10*time.Second,
 		chromedp.SendKeys(tid("input-target"), "1234"),
 		chromedp.Click(tid("pay")),
@@ -309,7 +309,8 @@ const statusRecorderJS = `(() => {
   }).observe(el, {attributes: true, attributeFilter: ['data-status', 'data-number']});
 })()`
 
-// buy fills the target of the selected product, double-clicks "Bayar", sends
+// buy fills the target of the selected product (a member's wallet, SALDO, is
+// the payment the form picks), double-clicks "Beli sekarang", sends
 // the same attempt once more, and returns the number of the order the page
 // shows: one order, however often the attempt reaches the server.
 func (b *browser) buy(a *app, user string, p product, target string) string {
@@ -320,6 +321,8 @@ func (b *browser) buy(a *app, user string, p product, target string) string {
 		chromedp.SendKeys(tid("input-target"), target),
 	)
 	b.textIs("price", tid("order-price"), rupiah(p.Price))
+	b.do("the wallet is the payment", 10*time.Second,
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="channel"][data-code="SALDO"] input:checked`)))
 	// A real double click: two presses; the second must not buy again.
 	pt := run(b, "locate Bayar", 5*time.Second, chromedp.Evaluate[[]float64](`(() => {
 	  const r = document.querySelector('[data-testid="pay"]');
@@ -339,7 +342,7 @@ func (b *browser) buy(a *app, user string, p product, target string) string {
 	// The same attempt submitted again (as a click that lands after the answer
 	// but before the page switched would) reaches the server with the same
 	// Idempotency-Key and gets the same order back.
-	posts := `performance.getEntriesByType('resource').filter(e => /\/api\/orders\/prepaid$/.test(e.name)).length`
+	posts := `performance.getEntriesByType('resource').filter(e => /\/api\/checkout$/.test(e.name)).length`
 	sent := run(b, "count order requests", 5*time.Second, chromedp.Evaluate[int](posts))
 	b.do("send the same attempt again", 15*time.Second,
 		chromedp.Evaluate[chromedp.Void](`document.querySelector('[data-testid="order-form"]').requestSubmit()`),
@@ -417,6 +420,9 @@ func startApp(t *testing.T) *app {
 	// would turn on dev mode (every SQL statement logged); run it as in production.
 	cmd := exec.Command(binPath, "serve", "--sandbox", "--dev=false", "--dir", dataDir, "--http", addr)
 	cmd.Dir = binDir
+	// The gateway sends the shopper back to the store's public URL (#/bayar/…):
+	// here, the address the app listens on.
+	cmd.Env = append(os.Environ(), "VIPBASE_PUBLIC_URL=http://"+addr)
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start serve: %v", err)

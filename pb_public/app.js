@@ -63,8 +63,8 @@
     insufficient_balance: 'Saldo tidak cukup. Isi saldo dulu, lalu coba lagi.',
     product_not_found: 'Produk tidak ditemukan atau sedang tidak dijual.',
     out_of_stock: 'Stok habis.',
-    price_changed: 'Harga sudah berubah. Periksa harga terbaru, lalu tekan Bayar lagi.',
-    idempotency_mismatch: 'Permintaan ganda terdeteksi. Tekan Bayar sekali lagi.',
+    price_changed: 'Harga sudah berubah. Periksa harga terbaru, lalu tekan Beli sekarang lagi.',
+    idempotency_mismatch: 'Permintaan ganda terdeteksi. Tekan Beli sekarang sekali lagi.',
     validation_failed: 'Periksa kembali isian yang ditandai.',
     invalid_body: 'Permintaan tidak valid. Muat ulang halaman, lalu coba lagi.',
     not_configured: 'Layanan sedang tidak tersedia. Coba lagi nanti.',
@@ -78,6 +78,11 @@
     forbidden: 'Anda tidak punya akses untuk ini.',
     rate_limited: 'Terlalu banyak permintaan. Tunggu sebentar, lalu coba lagi.',
     internal_error: 'Terjadi kesalahan di server. Coba lagi.',
+    guest_checkout_disabled: 'Toko ini hanya melayani member. Masuk atau daftar dulu untuk membeli.',
+    payment_refused: 'Pembayaran tidak dapat dibuat oleh penyedia pembayaran; tidak ada dana yang terpotong. Pilih metode lain, lalu coba lagi.',
+    gateway_unavailable: 'Penyedia pembayaran sedang tidak menjawab; tidak ada dana yang terpotong. Tekan tombolnya sekali lagi.',
+    payment_not_found: 'Tagihan tidak ditemukan.',
+    order_total_too_large: 'Total pesanan terlalu besar.',
   };
   const GAME_ID_TEXT = 'Isi 1–64 karakter: huruf, angka, titik, garis bawah atau tanda hubung.';
   const FIELD_CODES = {
@@ -91,6 +96,16 @@
     validation_product_required: 'Pilih produk terlebih dahulu.',
     validation_game_required: 'Pilih game terlebih dahulu.',
     validation_idempotency_key_length: 'Permintaan tidak valid. Muat ulang halaman, lalu coba lagi.',
+    validation_quantity_integer: 'Jumlah harus bilangan bulat.',
+    validation_phone: 'Nomor WhatsApp tidak valid. Contoh: 081234567890.',
+    validation_phone_required: 'Nomor WhatsApp wajib diisi agar pesanan bisa dilacak.',
+    validation_email: 'Format email tidak valid.',
+    validation_channel_required: 'Pilih metode pembayaran.',
+    validation_channel_unavailable: 'Metode pembayaran ini sedang tidak tersedia. Pilih metode lain.',
+    validation_channel_amount: 'Metode ini tidak menerima nominal sebesar ini. Pilih metode lain.',
+    validation_topup_range: 'Isi saldo minimal Rp 10.000 dan maksimal Rp 10.000.000.',
+    validation_amount_range: 'Nominal tidak valid.',
+    validation_category: 'Kategori produk tidak valid. Muat ulang halaman.',
     // PocketBase's own (sign-up and log-in)
     validation_not_unique: 'Email sudah terdaftar. Silakan masuk.',
     validation_is_email: 'Format email tidak valid.',
@@ -99,7 +114,10 @@
     validation_values_mismatch: 'Kata sandi tidak sama.',
   };
   // Route field names → form fields.
-  const FIELD_OF = { phoneNumber: 'target', userId: 'target', target: 'target', zoneId: 'zone', quantity: 'quantity' };
+  const FIELD_OF = {
+    phoneNumber: 'target', userId: 'target', target: 'target', zoneId: 'zone', zone: 'zone', quantity: 'quantity',
+    phone: 'phone', email: 'email', channel: 'channel',
+  };
 
   function errorCode(err) {
     const data = err && err.response && err.response.data;
@@ -127,8 +145,13 @@
   // ---------- state ----------
   const CATS = { game: 'Game', prepaid: 'Pulsa & Data/PLN', social: 'Sosial Media' };
   const ROUTE_OF = { game: 'game', prepaid: 'prepaid', social: 'social-media' };
-  const STATUS = { pending: 'Menunggu', processing: 'Diproses', success: 'Berhasil', failed: 'Gagal', partial: 'Sebagian' };
-  const FINAL = { success: true, failed: true, partial: true };
+  const STATUS = {
+    unpaid: 'Menunggu pembayaran', pending: 'Menunggu', processing: 'Diproses', success: 'Berhasil', failed: 'Gagal',
+    partial: 'Sebagian', expired: 'Kedaluwarsa',
+  };
+  const FINAL = { success: true, failed: true, partial: true, expired: true };
+  // Payment channel groups, in the order the picker shows them.
+  const GROUPS = [['wallet', 'Saldo'], ['qris', 'QRIS'], ['ewallet', 'E-Wallet'], ['va', 'Virtual Account'], ['retail', 'Gerai retail']];
   const LEDGER = { deposit: 'Isi saldo', purchase: 'Pembelian', refund: 'Pengembalian dana', adjustment: 'Penyesuaian' };
   const PHONE_TYPES = { 'pulsa-reguler': 1, 'pulsa-transfer': 1, 'paket-internet': 1, 'paket-telepon': 1 };
   const TYPE_LABEL = {
@@ -147,12 +170,20 @@
     paying: false,
     nickSeq: 0,
     orders: new Map(),    // id → order record (newest known version)
+    payOf: new Map(),     // order id → its payment's number (gateway checkouts)
     source: new Map(),    // id → how its newest version arrived: load | realtime | poll
     orderIds: [],         // history order (newest first)
     ordersPage: 0, ordersMore: false, ordersLoaded: false,
     wallet: [], walletPage: 0, walletMore: false,
     viewNumber: '',
     afterLogin: '',
+    channels: new Map(),  // "<amount>|<member?>" → channel list (or a Promise while loading)
+    channelNames: {},     // channel code → name, for invoices
+    channel: '',          // the code picked in the buy form
+    channelSeq: 0,
+    inv: null,            // the invoice on screen: {number, token, data, ...}
+    topupChannel: '',
+    topupBusy: false,
     live: false,
   };
 
@@ -173,6 +204,11 @@
       bal.title = pb.authStore.record.email || '';
       tid('wallet-balance').textContent = rp(b);
       tid('wallet-balance').dataset.amount = String(b);
+    }
+    if (S.product) { // SALDO comes and goes with the session, and is usable with enough balance
+      fillContact();
+      S.formAmount = -1;
+      updateTotal();
     }
   }
 
@@ -277,7 +313,7 @@
   }
   function show(view) {
     for (const s of $$('main > section')) s.hidden = s.dataset.view !== view;
-    const nav = view === 'order' ? 'orders' : view;
+    const nav = { order: 'orders', invoice: 'track' }[view] || view;
     for (const a of $$('.tabs-main a')) a.classList.toggle('active', a.dataset.nav === nav);
   }
   function go(hash) {
@@ -293,10 +329,23 @@
   }
 
   function route() {
-    const hash = location.hash.replace(/^#\/?/, '');
-    const [head, arg] = hash.split('/');
+    const [path, qs] = location.hash.replace(/^#\/?/, '').split('?');
+    const [head, arg] = path.split('/');
+    const params = new URLSearchParams(qs || '');
     if (head !== 'masuk' && head !== 'daftar') notice('');
+    if (head !== 'bayar') stopInvoice();
     switch (head) {
+      case 'bayar':
+        if (!arg) { go('#/lacak'); return; }
+        show('invoice');
+        openInvoice(decodeURIComponent(arg), params.get('token') || '');
+        break;
+      case 'lacak':
+        show('track');
+        if (arg) tid('track-form').elements.number.value = decodeURIComponent(arg);
+        if (!tid('track-form').elements.phone.value) tid('track-form').elements.phone.value = storedContact().phone || '';
+        renderLocalInvoices();
+        break;
       case 'pesanan':
         if (needLogin()) return;
         if (arg) { S.viewNumber = decodeURIComponent(arg); show('order'); openOrder(S.viewNumber); }
@@ -307,6 +356,7 @@
         show('wallet');
         renderHeader();
         loadWallet(true);
+        loadTopupChannels();
         break;
       case 'masuk':
       case 'daftar':
@@ -414,7 +464,12 @@
     f.hidden = false;
     f.dataset.code = p.code;
     tid('order-product').textContent = p.brand + ' — ' + p.name;
+    const contact = { phone: f.elements.phone.value, email: f.elements.email.value };
     f.reset();
+    f.elements.phone.value = contact.phone;
+    f.elements.email.value = contact.email;
+    fillContact();
+    S.formAmount = -1;
     clearErrors();
     tid('nickname-result').textContent = '';
     const target = fieldEl('target');
@@ -461,15 +516,111 @@
     if (p.category !== 'social') return p.price;
     return Math.ceil((p.price * qty) / 1000); // the server rounds up to the rupiah too
   }
+  function currentTotal() {
+    const p = S.product;
+    if (!p) return 0;
+    const qty = parseInt(val('quantity'), 10) || 0;
+    return totalOf(p, p.category === 'social' ? qty : 1);
+  }
   function updateTotal() {
     const p = S.product;
     if (!p) return;
-    const qty = parseInt(val('quantity'), 10) || 0;
-    const total = totalOf(p, p.category === 'social' ? qty : 1);
+    const total = currentTotal();
     const el = tid('order-price');
     el.textContent = rp(total);
     el.dataset.amount = String(total);
-    tid('pay').textContent = 'Bayar ' + rp(total);
+    loadFormChannels(total);
+    updateSummary();
+    if (!S.paying && !(S.attempt && S.attempt.number)) tid('pay').textContent = 'Beli sekarang';
+  }
+  // The summary under the form: the price, the chosen channel's fee, what is paid.
+  function updateSummary() {
+    const total = currentTotal();
+    const ch = (S.formChannels || []).find((c) => c.code === S.channel);
+    const fee = ch ? ch.fee : 0;
+    const feeEl = tid('order-fee');
+    feeEl.textContent = ch ? (fee ? rp(fee) : 'Gratis') : '—';
+    feeEl.dataset.amount = String(fee);
+    const sum = tid('order-total');
+    sum.textContent = rp(ch ? ch.total : total);
+    sum.dataset.amount = String(ch ? ch.total : total);
+  }
+
+  // ---------- payment channels ----------
+  // GET /api/payments/channels for an amount, cached for a few minutes per amount and shopper.
+  function channelsFor(amount) {
+    const key = amount + '|' + (loggedIn() ? pb.authStore.record.id : '');
+    const hit = S.channels.get(key);
+    if (hit && Date.now() - hit.at < 5 * 60 * 1000) return hit.list;
+    const list = pb.send('/api/payments/channels', { method: 'GET', query: { amount } }).then((res) => {
+      const items = Array.isArray(res.data) ? res.data : [];
+      for (const c of items) S.channelNames[c.code] = c.name;
+      S.channels.set(key, { at: Date.now(), list: items });
+      return items;
+    }, (err) => { S.channels.delete(key); throw err; });
+    S.channels.set(key, { at: Date.now(), list });
+    return list;
+  }
+  const balanceNow = () => (loggedIn() ? Number(pb.authStore.record.balance) || 0 : 0);
+
+  // The channels as radio buttons grouped Saldo / QRIS / E-Wallet / Virtual Account / Gerai retail.
+  function renderChannels(box, list, opts) {
+    const known = new Set(GROUPS.map((g) => g[0]));
+    const groups = GROUPS.concat([['other', 'Lainnya']]).map(([g, label]) =>
+      [g, label, list.filter((c) => (g === 'other' ? !known.has(c.group) : c.group === g))]).filter((x) => x[2].length);
+    if (!groups.length) {
+      box.replaceChildren(h('p', { class: 'muted', 'data-testid': 'channels-empty' }, 'Belum ada metode pembayaran untuk nominal ini.'));
+      return;
+    }
+    box.replaceChildren(...groups.map(([g, label, items]) => h('div', { class: 'ch-group', role: 'group', 'aria-label': label, dataset: { group: g } },
+      h('div', { class: 'ch-head' }, label),
+      items.map((c) => {
+        const short = c.code === 'SALDO' && balanceNow() < c.total;
+        const fee = c.code === 'SALDO' ? 'Saldo Anda ' + rp(balanceNow()) + (short ? ' · tidak cukup' : '') : (c.fee ? 'Biaya ' + rp(c.fee) : 'Tanpa biaya');
+        const id = opts.name + '-' + c.code;
+        return h('label', {
+          class: 'channel' + (short ? ' off' : ''), for: id, 'data-testid': opts.testid, dataset: { code: c.code, group: c.group, fee: c.fee, total: c.total },
+        },
+        h('input', { type: 'radio', id, name: opts.name, value: c.code, checked: c.code === opts.selected, disabled: short }),
+        h('span', { class: 'ch-name' }, c.name),
+        h('span', { class: 'ch-total' }, rp(c.total)),
+        h('span', { class: 'ch-fee' + (short ? ' bad' : '') }, fee));
+      }))));
+  }
+
+  // Loads and shows the channels of the buy form for this total; keeps the
+  // choice when it is still offered, else picks the wallet when it covers it.
+  async function loadFormChannels(total) {
+    if (S.formAmount === total && S.formKey === loggedIn()) return;
+    S.formAmount = total;
+    S.formKey = loggedIn();
+    const box = tid('channels');
+    const seq = ++S.channelSeq;
+    if (!total) { S.formChannels = []; box.replaceChildren(h('p', { class: 'muted' }, 'Isi jumlah untuk melihat metode pembayaran.')); return; }
+    const cached = channelsFor(total);
+    if (!Array.isArray(cached)) box.replaceChildren(h('p', { class: 'muted' }, 'Memuat metode pembayaran…'));
+    let list;
+    try {
+      list = await cached;
+    } catch (err) {
+      if (seq !== S.channelSeq) return;
+      S.formAmount = -1;
+      S.formChannels = [];
+      box.replaceChildren(h('p', { class: 'err', 'data-testid': 'channels-error' }, 'Gagal memuat metode pembayaran. ' + errorText(err) + ' '),
+        h('button', { type: 'button', class: 'btn btn-ghost btn-small', 'data-testid': 'channels-retry' }, 'Coba lagi'));
+      $('[data-testid="channels-retry"]', box).addEventListener('click', () => loadFormChannels(currentTotal()));
+      updateSummary();
+      return;
+    }
+    if (seq !== S.channelSeq) return;
+    S.formChannels = list;
+    const usable = (c) => c.code !== 'SALDO' || balanceNow() >= c.total;
+    if (!list.some((c) => c.code === S.channel && usable(c))) {
+      const wallet = list.find((c) => c.code === 'SALDO' && usable(c));
+      S.channel = wallet ? wallet.code : '';
+    }
+    renderChannels(box, list, { name: 'channel', testid: 'channel', selected: S.channel });
+    updateSummary();
   }
 
   function normalizeNumber(s) {
@@ -477,23 +628,29 @@
   }
   function readInput() {
     const p = S.product;
-    const input = { target: val('target').trim(), zone: val('zone').trim(), quantity: parseInt(val('quantity'), 10) };
+    const input = {
+      target: val('target').trim(), zone: val('zone').trim(), quantity: parseInt(val('quantity'), 10),
+      phone: normalizeNumber(val('phone').trim()), email: val('email').trim(), channel: S.channel,
+    };
     if (p.category === 'prepaid') input.target = normalizeNumber(input.target);
     if (p.category !== 'game' || !p.needs_zone) input.zone = input.zone || '';
     return input;
   }
   // Only an empty field is caught here; every rule (digits, prefixes,
-  // zones, ranges) comes back from the server as a field code.
+  // zones, ranges, phone numbers) comes back from the server as a field code.
   function validate(p, input) {
     const e = {};
     if (!input.target) e.target = FIELD_CODES.validation_required;
     if (p.category === 'social' && !Number.isInteger(input.quantity)) e.quantity = FIELD_CODES.validation_required;
+    if (!input.channel) e.channel = FIELD_CODES.validation_channel_required;
+    if (!input.phone && !loggedIn()) e.phone = FIELD_CODES.validation_phone_required;
     return e;
   }
 
+  const FORM_FIELDS = ['target', 'zone', 'quantity', 'channel', 'phone', 'email'];
   function clearErrors() {
     for (const f of $$('.field', form())) f.classList.remove('invalid');
-    for (const n of ['target', 'zone', 'quantity']) tid('error-' + n).textContent = '';
+    for (const n of FORM_FIELDS) tid('error-' + n).textContent = '';
     tid('form-error').textContent = '';
   }
   function showErrors(errs, formMsg) {
@@ -501,13 +658,46 @@
     let first = null;
     for (const [name, msg] of Object.entries(errs)) {
       const field = fieldEl(name);
-      if (!field) { formMsg = formMsg || msg; continue; }
+      if (!field || !FORM_FIELDS.includes(name)) { formMsg = formMsg || msg; continue; }
       field.classList.add('invalid');
       tid('error-' + name).textContent = msg;
-      first = first || $('input', field);
+      first = first || $('input:not([disabled])', field);
     }
     tid('form-error').textContent = formMsg || '';
     if (first) first.focus();
+  }
+
+  // ---------- where a guest's invoices are remembered ----------
+  const PAY_KEY = 'vipbase.payments';
+  const CONTACT_KEY = 'vipbase.contact';
+  function storedPayments() {
+    try {
+      const v = JSON.parse(localStorage.getItem(PAY_KEY) || '{}');
+      return v && typeof v === 'object' ? v : {};
+    } catch (_) { return {}; }
+  }
+  function rememberPayment(number, token, extra) {
+    const all = storedPayments();
+    all[number] = Object.assign({}, all[number], extra, { token: token || (all[number] && all[number].token) || '', at: Date.now() });
+    // the newest 30 are enough to come back to
+    const keep = Object.entries(all).sort((a, b) => (b[1].at || 0) - (a[1].at || 0)).slice(0, 30);
+    try { localStorage.setItem(PAY_KEY, JSON.stringify(Object.fromEntries(keep))); } catch (_) { /* private mode */ }
+  }
+  function rememberContact(phone, email) {
+    try { localStorage.setItem(CONTACT_KEY, JSON.stringify({ phone, email })); } catch (_) { /* private mode */ }
+  }
+  function storedContact() {
+    try { return JSON.parse(localStorage.getItem(CONTACT_KEY) || '{}') || {}; } catch (_) { return {}; }
+  }
+  // The contact fields keep what was typed; else the last one used on this device.
+  function fillContact() {
+    const f = form();
+    const c = storedContact();
+    if (!f.elements.phone.value && c.phone) f.elements.phone.value = c.phone;
+    if (!f.elements.email.value && c.email) f.elements.email.value = c.email;
+    const label = $('label', fieldEl('phone'));
+    label.replaceChildren('Nomor WhatsApp', loggedIn() ? h('span', { class: 'opt' }, ' (opsional)') : null);
+    f.elements.phone.required = !loggedIn();
   }
 
   async function pay(ev) {
@@ -518,19 +708,15 @@
     const errs = validate(p, input);
     if (Object.keys(errs).length) { showErrors(errs); return; }
     clearErrors();
-    if (!loggedIn()) {
-      S.afterLogin = '#/';
-      notice('Masuk atau daftar dulu untuk membeli.');
-      go('#/masuk');
-      return;
-    }
-    const body = { service: p.code };
-    if (p.category === 'prepaid') { body.phoneNumber = input.target; body.amount = p.price; }
-    if (p.category === 'game') { body.userId = input.target; if (input.zone) body.zoneId = input.zone; }
-    if (p.category === 'social') { body.target = input.target; body.quantity = input.quantity; }
+    const amount = currentTotal();
+    const body = { category: p.category, service: p.code, target: input.target, amount, channel: input.channel };
+    if (p.category === 'game' && input.zone) body.zone = input.zone;
+    if (p.category === 'social') body.quantity = input.quantity;
+    if (input.phone) body.phone = input.phone;
+    if (input.email) body.email = input.email;
     // One Idempotency-Key per purchase attempt. The same attempt sent again (a double
     // click, a retry after a network error, a click that lands after the answer but
-    // before the page switched) keeps its key, so the server returns the first order.
+    // before the page switched) keeps its key, so the server returns the first checkout.
     const sig = JSON.stringify(body);
     if (!S.attempt || S.attempt.sig !== sig) S.attempt = { sig, key: uuid(), number: '' };
     const attempt = S.attempt;
@@ -539,20 +725,37 @@
     btn.disabled = true;
     btn.textContent = 'Memproses…';
     try {
-      const res = await pb.send('/api/orders/' + ROUTE_OF[p.category], {
-        method: 'POST', body, headers: { 'Idempotency-Key': attempt.key },
-      });
-      attempt.number = res.data.orderNumber; // the store starts a new attempt when it is shown again
-      refreshBalance();
-      go('#/pesanan/' + encodeURIComponent(attempt.number));
+      const res = await pb.send('/api/checkout', { method: 'POST', body, headers: { 'Idempotency-Key': attempt.key } });
+      const d = res.data || {};
+      rememberContact(input.phone, input.email);
+      if (d.payment) {
+        const n = d.payment.number;
+        rememberPayment(n, d.accessToken, { order: d.order ? d.order.orderNumber : '', name: d.order ? d.order.serviceName : '' });
+        S.inv = { number: n, token: d.accessToken, data: { order: d.order, payment: d.payment } };
+        attempt.number = n; // the store starts a new attempt when it is shown again
+        go('#/bayar/' + encodeURIComponent(n));
+      } else {
+        attempt.number = d.order.orderNumber;
+        refreshBalance();
+        go('#/pesanan/' + encodeURIComponent(attempt.number));
+      }
     } catch (err) {
       const code = errorCode(err);
-      if (code === 'idempotency_mismatch') S.attempt = null;
+      // A refused payment closed its checkout: the next press is a new attempt.
+      if (code === 'idempotency_mismatch' || code === 'payment_refused') S.attempt = null;
+      if (code === 'guest_checkout_disabled') {
+        S.afterLogin = '#/';
+        notice(MESSAGES.guest_checkout_disabled);
+        go('#/masuk');
+        return;
+      }
       const fields = {};
       for (const [k, v] of Object.entries(fieldErrorsOf(err))) fields[FIELD_OF[k] || k] = v;
       showErrors(fields, errorText(err));
-      if (err.status === 401) logout('Sesi berakhir. Silakan masuk lagi.');
+      if (err.status === 401 && loggedIn()) logout('Sesi berakhir. Silakan masuk lagi.');
       if (code === 'price_changed' || code === 'product_not_found' || code === 'out_of_stock') refreshCatalog(p);
+      if (code === 'insufficient_balance') { refreshBalance(); S.formAmount = -1; S.channels.clear(); loadFormChannels(currentTotal()); }
+      if (fields.channel) { S.formAmount = -1; S.channels.clear(); loadFormChannels(currentTotal()); }
     } finally {
       S.paying = false;
       if (!attempt.number) {
@@ -573,6 +776,7 @@
     tid('nickname-result').textContent = '';
     clearErrors();
     tid('pay').disabled = false;
+    S.formAmount = -1; // the balance may have changed: SALDO's state too
     updateTotal();
   }
 
@@ -593,8 +797,10 @@
     const p = S.product;
     if (!p) return;
     const input = readInput();
-    const errs = validate(p, input);
-    delete errs.quantity;
+    const all = validate(p, input);
+    const errs = {};
+    if (all.target) errs.target = all.target;
+    if (all.zone) errs.zone = all.zone;
     const out = tid('nickname-result');
     out.className = 'nick-result';
     out.dataset.nickname = '';
@@ -627,7 +833,8 @@
 
   // ---------- orders ----------
   async function fetchOrder(num) {
-    const rec = await pb.collection('orders').getFirstListItem(pb.filter('number = {:n}', { n: num }));
+    const rec = await pb.collection('orders').getFirstListItem(pb.filter('number = {:n}', { n: num }), { expand: 'payment' });
+    if (rec.expand && rec.expand.payment) S.payOf.set(rec.id, rec.expand.payment.number);
     upsertOrder(rec, 'load');
     return rec;
   }
@@ -655,6 +862,12 @@
 
   function steps(o) {
     const st = o.status;
+    if (st === 'unpaid' || st === 'expired') {
+      return h('ol', { class: 'steps', 'aria-label': 'Tahapan pesanan' },
+        h('li', { class: st === 'expired' ? '' : 'now' }, 'Menunggu pembayaran'),
+        h('li', {}, 'Diproses'),
+        h('li', { class: st === 'expired' ? 'done bad' : '' }, st === 'expired' ? 'Kedaluwarsa' : 'Selesai'));
+    }
     const final = FINAL[st];
     const last = st === 'success' ? 'Berhasil' : st === 'failed' ? 'Gagal' : st === 'partial' ? 'Sebagian' : 'Selesai';
     const reached = st === 'processing' || (final && (st !== 'failed' || !!o.external_id)); // refused at once: never processed
@@ -684,6 +897,12 @@
       steps(o),
       h('dl', { class: 'kv' }, rows.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])),
     ];
+    const payNum = S.payOf.get(o.id);
+    if (o.status === 'unpaid') {
+      parts.push(h('p', { class: 'muted' }, 'Menunggu pembayaran.'));
+      if (payNum) parts.push(h('a', { class: 'btn btn-block', href: '#/bayar/' + encodeURIComponent(payNum), 'data-testid': 'order-invoice-link' }, 'Lihat tagihan'));
+    }
+    if (o.status === 'expired') parts.push(h('p', { class: 'muted' }, 'Waktu pembayaran habis; tidak ada dana yang terpotong.'));
     if (o.status === 'pending') parts.push(h('p', { class: 'muted' }, 'Pembayaran diterima. Pesanan sedang dikirim ke penyedia.'));
     if (o.status === 'processing') parts.push(h('p', { class: 'muted' }, 'Sedang diproses penyedia. Halaman ini diperbarui otomatis.'));
     if ((o.status === 'success' || o.status === 'partial') && o.sn) {
@@ -786,6 +1005,475 @@
     }));
   }
 
+  // ---------- invoice: #/bayar/{paymentNumber} ----------
+  // What the shopper sees of a checkout, from its payment and its order
+  // (none for a wallet top-up).
+  const PROGRESS = {
+    unpaid: 'Menunggu pembayaran', paid: 'Dibayar', processing: 'Diproses', success: 'Berhasil', failed: 'Gagal',
+    partial: 'Sebagian', expired: 'Kedaluwarsa', payfailed: 'Pembayaran gagal', late: 'Terlambat dibayar',
+  };
+  const PROGRESS_FINAL = { success: true, failed: true, partial: true, expired: true, payfailed: true, late: true };
+  function progressOf(d) {
+    const p = d.payment || {};
+    const o = d.order;
+    if (p.status === 'unpaid') return o && o.status === 'expired' ? 'expired' : 'unpaid';
+    if (p.status === 'expired') return 'expired';
+    if (p.status === 'failed') return 'payfailed';
+    if (!o) return 'success'; // a top-up: paid is done
+    if (o.status === 'unpaid' || o.status === 'pending') return 'paid';
+    if (o.status === 'expired') return 'late'; // paid after its expiry and not re-opened
+    return o.status;
+  }
+
+  const tokenOf = (number) => (storedPayments()[number] || {}).token || '';
+
+  function openInvoice(number, token) {
+    stopInvoice();
+    if (!S.inv || S.inv.number !== number) S.inv = { number, token: '', data: null };
+    S.inv.token = token || S.inv.token || tokenOf(number);
+    if (token) rememberPayment(number, token, {});
+    S.inv.shown = '';
+    S.inv.error = '';
+    if (S.inv.data) renderInvoice();
+    else {
+      const box = tid('invoice');
+      box.dataset.number = number;
+      box.dataset.state = '';
+      box.replaceChildren(h('p', { class: 'muted' }, 'Memuat tagihan…'));
+    }
+    fetchInvoice();
+    S.invTimer = setInterval(() => {
+      if (document.visibilityState === 'visible') fetchInvoice();
+    }, 3000);
+    S.clockTimer = setInterval(tickCountdown, 1000);
+  }
+  function stopInvoice() {
+    clearInterval(S.invTimer);
+    clearInterval(S.clockTimer);
+    S.invTimer = 0;
+    S.clockTimer = 0;
+  }
+  const invoiceFinal = () => !!(S.inv && S.inv.data && PROGRESS_FINAL[progressOf(S.inv.data)]);
+
+  async function fetchInvoice(force) {
+    const inv = S.inv;
+    if (!inv || inv.loading || (!force && invoiceFinal())) return;
+    inv.loading = true;
+    try {
+      const res = await pb.send('/api/checkout/' + encodeURIComponent(inv.number), { method: 'GET', query: inv.token ? { token: inv.token } : {} });
+      applyInvoice(inv, res.data);
+    } catch (err) {
+      if (S.inv !== inv) return;
+      if (err.status === 404 && !inv.data) {
+        stopInvoice();
+        renderInvoiceMissing();
+      } else if (inv.data && err.status !== 404) {
+        inv.error = errorText(err);
+        renderInvoice();
+      }
+    } finally {
+      inv.loading = false;
+    }
+  }
+  function applyInvoice(inv, data) {
+    if (S.inv !== inv || !data || !data.payment) return;
+    const before = inv.data ? progressOf(inv.data) : '';
+    inv.data = data;
+    inv.error = '';
+    const now = progressOf(data);
+    if (before && before !== now && (now === 'paid' || now === 'success')) refreshBalance();
+    if (PROGRESS_FINAL[now]) stopInvoice();
+    if (!S.channelNames[data.payment.channel]) {
+      Promise.resolve(channelsFor(data.payment.amount)).then(() => { if (S.inv === inv) { inv.shown = ''; renderInvoice(); } }, () => {});
+    }
+    if (currentView() === 'invoice') renderInvoice();
+  }
+
+  function renderInvoiceMissing() {
+    const box = tid('invoice');
+    box.dataset.state = 'missing';
+    box.replaceChildren(
+      h('h2', {}, 'Tagihan tidak ditemukan'),
+      h('p', { class: 'muted' }, 'Tagihan ini hanya bisa dibuka dari perangkat yang dipakai saat memesan, atau oleh akun pemiliknya. ' +
+        'Anda tetap bisa melihat pesanan lewat nomor pesanan dan nomor WhatsApp.'),
+      h('a', { class: 'btn btn-block', href: '#/lacak' }, 'Lacak pesanan'));
+  }
+
+  function invoiceSteps(state, deposit) {
+    const at = { unpaid: 0, paid: 1, processing: 2 }[state];
+    const done = (i) => (at === undefined ? (state === 'expired' || state === 'payfailed' ? i === 0 : true) : i < at);
+    const labels = deposit ? ['Menunggu pembayaran', 'Dibayar', 'Saldo masuk'] : ['Menunggu pembayaran', 'Dibayar', 'Diproses', PROGRESS_FINAL[state] ? PROGRESS[state] : 'Selesai'];
+    const endClass = { success: 'good', partial: 'part' }[state] || 'bad';
+    return h('ol', { class: 'steps steps-' + labels.length, 'aria-label': 'Tahapan pesanan', 'data-testid': 'invoice-steps' },
+      labels.map((l, i) => {
+        const last = i === labels.length - 1;
+        let cls = done(i) ? 'done' : i === at ? 'now' : '';
+        if (last && PROGRESS_FINAL[state]) cls = 'done ' + (deposit && state === 'success' ? 'good' : endClass);
+        return h('li', { class: cls, 'aria-current': i === at ? 'step' : null }, l);
+      }));
+  }
+
+  // Instructions come from the gateway with a little HTML (<b>…</b>): only
+  // bold survives, everything else becomes text. DOMParser's document is inert.
+  function richText(html) {
+    const doc = new DOMParser().parseFromString('<body>' + String(html || ''), 'text/html');
+    const out = [];
+    const walk = (node, bold) => {
+      for (const c of node.childNodes) {
+        if (c.nodeType === 3) out.push(bold ? h('b', {}, c.textContent) : c.textContent);
+        else if (c.nodeType === 1 && !/^(SCRIPT|STYLE)$/.test(c.tagName)) walk(c, bold || /^(B|STRONG)$/.test(c.tagName));
+      }
+    };
+    walk(doc.body, false);
+    return out;
+  }
+
+  let qrLib = null;
+  function loadQR() {
+    if (!qrLib) {
+      qrLib = new Promise((resolve, reject) => {
+        const el = document.createElement('script');
+        el.src = 'vendor/qrcode.js';
+        el.onload = () => (window.qrcode ? resolve(window.qrcode) : reject(new Error('qrcode.js')));
+        el.onerror = () => { qrLib = null; reject(new Error('qrcode.js')); };
+        document.head.append(el);
+      });
+    }
+    return qrLib;
+  }
+  // A real, scannable QR of the gateway's qr_string, drawn on a canvas.
+  function qrBox(text, number) {
+    const box = h('div', { class: 'qr', 'data-testid': 'invoice-qr-box' }, h('p', { class: 'muted' }, 'Membuat kode QR…'));
+    loadQR().then((qrcode) => {
+      const q = qrcode(0, 'M');
+      q.addData(text);
+      q.make();
+      const n = q.getModuleCount();
+      const quiet = 4;
+      const cell = Math.max(4, Math.ceil(640 / (n + 2 * quiet)));
+      const size = (n + 2 * quiet) * cell;
+      const c = h('canvas', { width: size, height: size, role: 'img', 'aria-label': 'Kode QR QRIS. Pindai dengan aplikasi e-wallet atau m-banking.', 'data-testid': 'invoice-qr', dataset: { modules: n } });
+      const g = c.getContext('2d');
+      g.fillStyle = '#fff';
+      g.fillRect(0, 0, size, size);
+      g.fillStyle = '#000';
+      for (let r = 0; r < n; r++) for (let k = 0; k < n; k++) if (q.isDark(r, k)) g.fillRect((k + quiet) * cell, (r + quiet) * cell, cell, cell);
+      const save = h('a', { class: 'btn btn-ghost btn-small', download: 'QRIS-' + number + '.png', href: c.toDataURL('image/png'), 'data-testid': 'invoice-qr-download' }, 'Simpan gambar QR');
+      box.replaceChildren(c, save);
+    }, () => {
+      box.replaceChildren(h('p', { class: 'err' }, 'Kode QR gagal dibuat. Gunakan tombol "Bayar di halaman Tripay".'));
+    });
+    return box;
+  }
+
+  function copyText(text) {
+    const done = () => toast('Disalin: ' + text);
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(done, () => fallbackCopy(text, done));
+    } else fallbackCopy(text, done);
+  }
+  function fallbackCopy(text, done) {
+    const t = h('textarea', { readonly: true, class: 'offscreen' });
+    t.value = text;
+    document.body.append(t);
+    t.select();
+    let ok = false;
+    try { ok = document.execCommand('copy'); } catch (_) { ok = false; }
+    t.remove();
+    if (ok) done(); else toast('Salin manual: ' + text);
+  }
+
+  function countdownText(p) {
+    const end = pbDate(p.expiresAt);
+    if (!end || isNaN(end)) return '';
+    const left = Math.floor((end - Date.now()) / 1000);
+    if (left <= 0) return 'Waktu pembayaran habis';
+    const hh = Math.floor(left / 3600);
+    const mm = Math.floor((left % 3600) / 60);
+    const ss = left % 60;
+    const two = (x) => String(x).padStart(2, '0');
+    return 'Sisa waktu ' + (hh ? hh + ':' : '') + two(mm) + ':' + two(ss);
+  }
+  function tickCountdown() {
+    const el = tid('invoice-countdown');
+    if (!el || !S.inv || !S.inv.data) return;
+    const txt = countdownText(S.inv.data.payment);
+    el.textContent = txt;
+    el.classList.toggle('bad', txt === 'Waktu pembayaran habis');
+  }
+
+  function renderInvoice() {
+    const inv = S.inv;
+    if (!inv || !inv.data) return;
+    const d = inv.data;
+    const p = d.payment;
+    const o = d.order;
+    const state = progressOf(d);
+    const key = JSON.stringify([d, inv.error, inv.checkMsg, S.channelNames[p.channel] || '']);
+    if (inv.shown === key) return; // unchanged: keep the QR, the open steps and the selection
+    inv.shown = key;
+    const box = tid('invoice');
+    box.dataset.number = p.number;
+    box.dataset.state = state;
+    box.dataset.payment = p.status;
+    box.dataset.order = o ? o.status : '';
+    const deposit = !o;
+    const chName = S.channelNames[p.channel] || p.channel;
+    const parts = [
+      h('div', { class: 'head' },
+        h('div', {}, h('h2', {}, deposit ? 'Isi saldo' : (o.serviceName || o.service)),
+          h('div', { class: 'num', 'data-testid': 'invoice-number' }, deposit ? p.number : o.orderNumber)),
+        h('span', { class: 'badge pr-' + state, 'data-testid': 'invoice-status', dataset: { state } }, PROGRESS[state] || state)),
+      invoiceSteps(state, deposit),
+    ];
+    if (state === 'unpaid') {
+      parts.push(h('div', { class: 'pay-box' },
+        h('div', { class: 'pay-total' }, h('span', {}, 'Total bayar'),
+          h('strong', { 'data-testid': 'invoice-total', dataset: { amount: p.total } }, rp(p.total))),
+        h('p', { class: 'muted small' }, p.fee ? 'Sudah termasuk biaya layanan ' + rp(p.fee) + ' (' + chName + ').' : 'Tanpa biaya layanan (' + chName + ').'),
+        h('p', { class: 'countdown', 'data-testid': 'invoice-countdown', 'aria-live': 'off' }, countdownText(p)),
+        h('p', { class: 'muted small' }, 'Bayar sebelum ' + fmtDate(p.expiresAt) + '.')));
+      if (p.qrString) parts.push(qrBox(p.qrString, p.number));
+      if (p.payCode) {
+        const va = /VA$/.test(p.channel) || /virtual account/i.test(chName);
+        parts.push(h('div', { class: 'code-box' },
+          h('span', { class: 'muted' }, va ? 'Nomor Virtual Account' : 'Kode pembayaran'),
+          h('div', { class: 'code-row' },
+            h('code', { 'data-testid': 'invoice-paycode', dataset: { code: p.payCode } }, p.payCode),
+            h('button', { type: 'button', class: 'btn btn-small', 'data-testid': 'copy-paycode', 'aria-label': 'Salin ' + (va ? 'nomor virtual account' : 'kode pembayaran') }, 'Salin'))));
+      }
+      if (/QRIS/.test(p.channel) && !p.qrString) parts.push(h('p', { class: 'muted' }, 'Buka halaman Tripay untuk menampilkan kode QR.'));
+      if (p.checkoutUrl) {
+        const sandbox = /\/api-sandbox\//.test(p.checkoutUrl);
+        parts.push(h('a', { class: 'btn btn-ghost btn-block', href: p.checkoutUrl, rel: 'noopener', 'data-testid': 'invoice-checkout-link' },
+          sandbox ? 'Bayar di halaman Tripay (simulasi)' : 'Bayar di halaman Tripay'));
+      }
+      const steps = Array.isArray(p.instructions) ? p.instructions : [];
+      if (steps.length) {
+        parts.push(h('div', { class: 'howto', 'data-testid': 'invoice-instructions' }, h('h3', {}, 'Cara membayar'),
+          steps.map((s, i) => h('details', { open: i === 0 },
+            h('summary', {}, s.title || 'Langkah pembayaran'),
+            h('ol', {}, (Array.isArray(s.steps) ? s.steps : []).map((x) => h('li', {}, richText(x))))))));
+      }
+      parts.push(h('button', { type: 'button', class: 'btn btn-block', 'data-testid': 'check-payment' }, 'Cek pembayaran'));
+      if (inv.checkMsg) parts.push(h('p', { class: 'muted center', 'data-testid': 'check-result', role: 'status' }, inv.checkMsg));
+    }
+    const rows = [];
+    if (o) {
+      rows.push(['Tujuan', o.target + (o.zone ? ' (' + o.zone + ')' : '')]);
+      if (o.category === 'social') rows.push(['Jumlah', numberFmt.format(o.quantity)]);
+      rows.push(['Harga', rp(o.amount)]);
+    } else rows.push(['Nominal', rp(p.amount)]);
+    rows.push(['Biaya layanan', p.fee ? rp(p.fee) : 'Gratis'], ['Total', rp(p.total)], ['Metode', chName], ['No. tagihan', p.number]);
+    if (p.paidAt) rows.push(['Dibayar', fmtDate(p.paidAt)]);
+    parts.push(h('dl', { class: 'kv', 'data-testid': 'invoice-summary' }, rows.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])));
+
+    if (state === 'paid') parts.push(h('p', { class: 'note' }, 'Pembayaran diterima. Pesanan sedang dikirim ke penyedia.'));
+    if (state === 'processing') parts.push(h('p', { class: 'note' }, 'Pesanan sedang diproses penyedia. Halaman ini diperbarui otomatis.'));
+    if (state === 'success' && deposit) parts.push(h('div', { class: 'sn-box' }, 'Saldo bertambah ' + rp(p.amount) + '.'));
+    if (state === 'success' && o) {
+      parts.push(o.sn ? h('div', { class: 'sn-box' }, 'SN / Keterangan', h('code', { 'data-testid': 'invoice-sn', dataset: { sn: o.sn } }, o.sn))
+        : h('div', { class: 'sn-box' }, 'Pesanan berhasil.'));
+    }
+    if (state === 'failed' || state === 'partial' || state === 'late') {
+      const due = p.refundDue || 0;
+      const msg = state === 'late' ? 'Pembayaran diterima setelah batas waktu; pesanan tidak dikirim.'
+        : state === 'failed' ? 'Pesanan gagal diproses penyedia.' : 'Pesanan terkirim sebagian.';
+      const refund = o && o.refunded > 0 ? 'Dana ' + rp(o.refunded) + ' sudah dikembalikan' + (p.status === 'refunded' ? '.' : ' ke saldo Anda.')
+        : due > 0 ? 'Dana ' + rp(due) + ' akan dikembalikan oleh admin. Kami menghubungi Anda lewat WhatsApp.' : '';
+      parts.push(h('div', { class: 'refund-box' + (state === 'partial' ? ' part' : '') }, h('strong', {}, msg),
+        refund ? h('span', { 'data-testid': 'invoice-refund' }, refund) : null));
+    }
+    if (state === 'expired' || state === 'payfailed') {
+      parts.push(h('div', { class: 'refund-box' }, h('strong', {}, state === 'expired' ? 'Waktu pembayaran habis.' : 'Pembayaran gagal.'),
+        h('span', {}, 'Tidak ada dana yang terpotong. Silakan pesan lagi.')),
+      h('a', { class: 'btn btn-block', href: deposit ? '#/dompet' : '#/' }, deposit ? 'Isi saldo lagi' : 'Pesan lagi'));
+    }
+    if (!PROGRESS_FINAL[state]) {
+      parts.push(h('p', { class: 'live', 'data-testid': 'live', dataset: { connected: String(!inv.error) } },
+        inv.error ? 'Koneksi terputus, mencoba lagi…' : 'Status diperbarui otomatis'));
+    }
+    if (PROGRESS_FINAL[state] && o) {
+      parts.push(h('p', { class: 'muted center small' }, 'Simpan nomor pesanan ', h('b', {}, o.orderNumber), ' untuk melacaknya nanti.'));
+    }
+    box.replaceChildren(...parts);
+    const copy = tid('copy-paycode', box);
+    if (copy) copy.addEventListener('click', () => copyText(p.payCode));
+    const check = tid('check-payment', box);
+    if (check) {
+      check.addEventListener('click', checkPayment);
+      if (inv.checkBusy) check.disabled = true;
+    }
+  }
+
+  // "Cek pembayaran": the server asks the gateway now (once per 5 s).
+  async function checkPayment() {
+    const inv = S.inv;
+    if (!inv || inv.checkBusy) return;
+    inv.checkBusy = true;
+    const btn = tid('check-payment');
+    if (btn) { btn.disabled = true; btn.textContent = 'Mengecek…'; }
+    let msg = '';
+    try {
+      const res = await pb.send('/api/checkout/' + encodeURIComponent(inv.number) + '/check', {
+        method: 'POST', query: inv.token ? { token: inv.token } : {},
+      });
+      if (res.data && res.data.payment && res.data.payment.status === 'unpaid') msg = 'Pembayaran belum diterima. Selesaikan pembayaran, lalu cek lagi.';
+      applyInvoice(inv, res.data);
+    } catch (err) {
+      msg = err.status === 429 ? 'Baru saja dicek. Tunggu beberapa detik, lalu cek lagi.' : errorText(err);
+    }
+    setTimeout(() => {
+      inv.checkBusy = false;
+      const b = tid('check-payment');
+      if (b) { b.disabled = false; b.textContent = 'Cek pembayaran'; }
+    }, 5000);
+    if (S.inv !== inv) return;
+    inv.checkMsg = msg;
+    inv.shown = '';
+    renderInvoice();
+    const b = tid('check-payment');
+    if (b) { b.disabled = true; b.textContent = 'Cek pembayaran'; }
+  }
+
+  // ---------- track: #/lacak ----------
+  async function submitTrack(ev) {
+    ev.preventDefault();
+    const f = tid('track-form');
+    const number = f.elements.number.value.trim().toUpperCase();
+    const phone = normalizeNumber(f.elements.phone.value.trim());
+    const errEl = tid('track-error');
+    errEl.textContent = '';
+    tid('error-track-number').textContent = '';
+    tid('error-track-phone').textContent = '';
+    for (const x of $$('.field', f)) x.classList.remove('invalid');
+    const bad = {};
+    if (!number) bad.number = FIELD_CODES.validation_required;
+    if (!phone) bad.phone = FIELD_CODES.validation_required;
+    if (Object.keys(bad).length) { showTrackErrors(bad); return; }
+    const btn = tid('track-submit');
+    btn.disabled = true;
+    const out = tid('track-result');
+    try {
+      const res = await pb.send('/api/orders/track', { method: 'GET', query: { number, phone } });
+      rememberContact(phone, storedContact().email || '');
+      renderTrack(res.data);
+    } catch (err) {
+      out.hidden = true;
+      const fields = fieldErrorsOf(err);
+      if (Object.keys(fields).length) showTrackErrors(fields);
+      else errEl.textContent = err.status === 404 ? 'Pesanan tidak ditemukan. Periksa nomor pesanan dan nomor WhatsApp yang dipakai saat memesan.' : errorText(err);
+    } finally {
+      btn.disabled = false;
+    }
+  }
+  function showTrackErrors(errs) {
+    for (const [k, v] of Object.entries(errs)) {
+      const el = tid('error-track-' + k);
+      if (el) { el.textContent = v; el.closest('.field').classList.add('invalid'); } else tid('track-error').textContent = v;
+    }
+  }
+  function renderTrack(d) {
+    const out = tid('track-result');
+    const o = d.order;
+    const p = d.payment;
+    const state = p ? progressOf(d) : o.status;
+    out.dataset.number = o.orderNumber;
+    out.dataset.status = o.status;
+    const rows = [['Tujuan', o.target + (o.zone ? ' (' + o.zone + ')' : '')], ['Harga', rp(o.amount)], ['Waktu', fmtDate(o.created)]];
+    if (p) rows.push(['Pembayaran', (p.status === 'unpaid' ? 'Belum dibayar' : p.status === 'paid' ? 'Lunas' : p.status === 'refunded' ? 'Dikembalikan' : p.status === 'expired' ? 'Kedaluwarsa' : 'Gagal') + ' · ' + rp(p.total)]);
+    const token = p ? tokenOf(p.number) : '';
+    out.replaceChildren(
+      h('div', { class: 'head' }, h('div', {}, h('h2', {}, o.serviceName || o.service), h('div', { class: 'num' }, o.orderNumber)),
+        h('span', { class: 'badge pr-' + state, 'data-testid': 'track-status', dataset: { state } }, PROGRESS[state] || STATUS[o.status] || o.status)),
+      h('dl', { class: 'kv' }, rows.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])),
+      p && (token || loggedIn()) ? h('a', { class: 'btn btn-block', href: '#/bayar/' + encodeURIComponent(p.number), 'data-testid': 'track-open-invoice' }, 'Buka tagihan') : null,
+      p && !token && !loggedIn() && p.status === 'unpaid' && p.checkoutUrl
+        ? h('a', { class: 'btn btn-block', href: p.checkoutUrl, rel: 'noopener' }, 'Bayar di halaman Tripay') : null,
+      state === 'success' ? h('p', { class: 'muted small' }, 'SN/token dikirim ke WhatsApp Anda dan tampil di halaman tagihan pada perangkat yang dipakai saat memesan.') : null);
+    out.hidden = false;
+  }
+  function renderLocalInvoices() {
+    const all = Object.entries(storedPayments()).sort((a, b) => (b[1].at || 0) - (a[1].at || 0));
+    const box = tid('local-invoices');
+    if (!all.length) { box.replaceChildren(); return; }
+    box.replaceChildren(h('h2', { class: 'list-title' }, 'Tagihan di perangkat ini'),
+      h('div', { class: 'list' }, all.slice(0, 10).map(([n, v]) => h('a', { class: 'row', href: '#/bayar/' + encodeURIComponent(n), 'data-testid': 'local-invoice', dataset: { number: n } },
+        h('span', { class: 't' }, v.name || 'Pesanan'), h('span', { class: 'r s' }, new Date(v.at || 0).toLocaleDateString('id-ID')),
+        h('span', { class: 's' }, v.order || n)))));
+  }
+
+  // ---------- wallet top-up ----------
+  const TOPUP_MIN = 10000;
+  const TOPUP_MAX = 10000000;
+  const topupAmount = () => parseInt(String(tid('input-topup-amount').value).replace(/\D/g, ''), 10) || 0;
+  let topupTimer = 0;
+  function onTopupAmount() {
+    clearTimeout(topupTimer);
+    tid('error-topup-amount').textContent = '';
+    tid('topup-error').textContent = '';
+    topupTimer = setTimeout(loadTopupChannels, 250);
+    for (const b of $$('button', tid('topup-chips'))) b.setAttribute('aria-pressed', String(Number(b.dataset.amount) === topupAmount()));
+  }
+  async function loadTopupChannels() {
+    const amount = topupAmount();
+    const box = tid('topup-channels');
+    const seq = ++S.channelSeq;
+    if (amount < TOPUP_MIN || amount > TOPUP_MAX) {
+      box.replaceChildren(h('p', { class: 'muted' }, amount ? FIELD_CODES.validation_topup_range : 'Isi nominal untuk melihat metode pembayaran.'));
+      S.topupChannels = [];
+      return;
+    }
+    let list;
+    try {
+      list = (await channelsFor(amount)).filter((c) => c.code !== 'SALDO');
+    } catch (err) {
+      if (seq === S.channelSeq) box.replaceChildren(h('p', { class: 'err' }, 'Gagal memuat metode pembayaran. ' + errorText(err)));
+      return;
+    }
+    if (seq !== S.channelSeq) return;
+    S.topupChannels = list;
+    if (!list.some((c) => c.code === S.topupChannel)) S.topupChannel = '';
+    renderChannels(box, list, { name: 'topup-channel', testid: 'topup-channel', selected: S.topupChannel });
+  }
+  async function submitTopup(ev) {
+    ev.preventDefault();
+    if (S.topupBusy) return;
+    const amount = topupAmount();
+    const errs = {};
+    if (amount < TOPUP_MIN || amount > TOPUP_MAX) errs.amount = FIELD_CODES.validation_topup_range;
+    if (!S.topupChannel) errs.channel = FIELD_CODES.validation_channel_required;
+    tid('error-topup-amount').textContent = errs.amount || '';
+    tid('error-topup-channel').textContent = errs.channel || '';
+    tid('topup-error').textContent = '';
+    if (Object.keys(errs).length) return;
+    S.topupBusy = true;
+    const btn = tid('topup-submit');
+    btn.disabled = true;
+    btn.textContent = 'Memproses…';
+    try {
+      const res = await pb.send('/api/wallet/topup', { method: 'POST', body: { amount, channel: S.topupChannel } });
+      const d = res.data || {};
+      const n = d.payment.number;
+      rememberPayment(n, d.accessToken, { name: 'Isi saldo ' + rp(amount) });
+      S.inv = { number: n, token: d.accessToken, data: { order: null, payment: d.payment } };
+      tid('topup-form').reset();
+      S.topupChannel = '';
+      loadTopupChannels();
+      go('#/bayar/' + encodeURIComponent(n));
+    } catch (err) {
+      const fields = fieldErrorsOf(err);
+      tid('error-topup-amount').textContent = fields.amount || '';
+      tid('error-topup-channel').textContent = fields.channel || '';
+      tid('topup-error').textContent = errorText(err);
+      if (fields.channel) { S.channels.clear(); loadTopupChannels(); }
+    } finally {
+      S.topupBusy = false;
+      btn.disabled = false;
+      btn.textContent = 'Isi saldo';
+    }
+  }
+
   // ---------- auth ----------
   let signupMode = false;
   function renderAuth(signup) {
@@ -879,9 +1567,36 @@
         out.dataset.nickname = '';
       }
       tid('form-error').textContent = '';
-      updateTotal();
+      if (e.target.name === 'channel') {
+        S.channel = e.target.value;
+        updateSummary();
+        return;
+      }
+      if (e.target.name === 'quantity') { // one channel list per pause in typing
+        clearTimeout(S.qtyTimer);
+        S.qtyTimer = setTimeout(updateTotal, 300);
+        return;
+      }
+      if (e.target.name === 'target' || e.target.name === 'zone') updateTotal();
     });
     tid('check-nickname').addEventListener('click', checkNickname);
+    tid('track-form').addEventListener('submit', submitTrack);
+    tid('topup-form').addEventListener('submit', submitTopup);
+    tid('input-topup-amount').addEventListener('input', onTopupAmount);
+    tid('topup-chips').addEventListener('click', (e) => {
+      const b = e.target.closest('button[data-amount]');
+      if (!b) return;
+      tid('input-topup-amount').value = numberFmt.format(Number(b.dataset.amount));
+      onTopupAmount();
+    });
+    tid('topup-channels').addEventListener('change', (e) => {
+      if (e.target.name !== 'topup-channel') return;
+      S.topupChannel = e.target.value;
+      tid('error-topup-channel').textContent = '';
+    });
+    document.addEventListener('visibilitychange', () => {
+      if (document.visibilityState === 'visible' && currentView() === 'invoice') fetchInvoice();
+    });
     tid('auth-form').addEventListener('submit', submitAuth);
     tid('nav-logout').addEventListener('click', () => logout('Anda sudah keluar.'));
     tid('orders-more').addEventListener('click', () => loadOrders(false));
