@@ -105,8 +105,10 @@ func TestGuestCheckoutJourney(t *testing.T) {
 	b.pickProduct("TELKOMSEL_10K")
 	b.do("fill and choose BRI VA", 10*time.Second,
 		chromedp.SendKeys(tid("input-target"), "081234567891"),
+		chromedp.Click(chromedp.CSS(`[data-testid="channel-group"][data-group="va"] > summary`)),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="channel"][data-code="BRIVA"]`)),
 		chromedp.Click(chromedp.CSS(`[data-testid="channel"][data-code="BRIVA"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="channel"][data-code="BRIVA"] input:checked`)),
 	)
 	if got := run(b, "WhatsApp remembered", 5*time.Second, chromedp.Evaluate[string](`document.querySelector('[data-testid="input-phone"]').value`)); got == "" {
 		b.fail("WhatsApp remembered", fmt.Errorf("the WhatsApp field is empty on the second purchase"))
@@ -310,4 +312,68 @@ func (a *app) appliedEvents(t *testing.T, paymentID string) int {
 	a.mustCall(t, "GET", "/api/collections/payment_events/records?perPage=1&filter="+
 		url.QueryEscape(fmt.Sprintf(`payment=%q && outcome="applied"`, paymentID)), nil, &list)
 	return list.TotalItems
+}
+
+// TestMemberTopupJourney is a member topping up the wallet through Tripay:
+// "Isi saldo" on the wallet page, QRIS, paid on the gateway's page, and the
+// balance grows by the amount (the fee is the gateway's).
+func TestMemberTopupJourney(t *testing.T) {
+	a := startApp(t)
+	b := newBrowser(t)
+	email := fmt.Sprintf("member%d@vipbase.test", time.Now().UnixNano())
+	const password = "rahasia-123"
+	a.mustCall(t, "POST", "/api/collections/users/records", map[string]any{"email": email, "password": password, "passwordConfirm": password}, nil)
+	user := a.userByEmail(t, email)
+	const amount = 50000
+
+	b.do("log in", 30*time.Second,
+		chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2)),
+		chromedp.Navigate(a.store+"/#/masuk"),
+		chromedp.WaitVisible(chromedp.CSS(`html[data-ready="true"] [data-testid="auth-email"]`)),
+		chromedp.SendKeys(tid("auth-email"), email),
+		chromedp.SendKeys(tid("auth-password"), password),
+		chromedp.Click(tid("auth-submit")),
+		chromedp.WaitVisible(balanceIs(0)),
+	)
+	b.do("top up by QRIS", 20*time.Second,
+		chromedp.Click(tid("nav-wallet")),
+		chromedp.WaitVisible(tid("topup-form")),
+		chromedp.Click(chromedp.CSS(`[data-testid="topup-chips"] button[data-amount="50000"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="topup-channel"][data-code="QRIS"]`)),
+		chromedp.Click(chromedp.CSS(`[data-testid="topup-channel"][data-code="QRIS"]`)),
+	)
+	if n := run(b, "no wallet to top up the wallet", 5*time.Second, chromedp.Evaluate[int](
+		`document.querySelectorAll('[data-testid="topup-channel"][data-code="SALDO"]').length`)); n != 0 {
+		b.fail("no wallet to top up the wallet", fmt.Errorf("SALDO offered for a top-up"))
+	}
+	b.shot("topup-phone")
+	b.do("Isi saldo", 20*time.Second,
+		chromedp.Click(tid("topup-submit")),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="invoice"][data-state="unpaid"] canvas[data-testid="invoice-qr"]`)),
+	)
+	number := run(b, "payment number", 5*time.Second, chromedp.Evaluate[string](`document.querySelector('[data-testid="invoice"]').dataset.number`))
+	qris := a.channel(t, amount, "QRIS")
+	b.textIs("top-up total", tid("invoice-total"), rupiah(qris.Total))
+	href := run(b, "checkout link", 5*time.Second, chromedp.Evaluate[string](`document.querySelector('[data-testid="invoice-checkout-link"]').href`))
+	b.expectRefusal(404, "/favicon.ico")
+	b.do("pay on the Tripay page", 20*time.Second,
+		chromedp.Navigate(href),
+		chromedp.Click(chromedp.CSS(`form:has(input[name="action"][value="pay"]) button`)),
+	)
+	b.waitLocation(a.store+"/", 15*time.Second)
+	b.do("the top-up lands", finalWait,
+		chromedp.Navigate(a.store+"/#/bayar/"+number),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="invoice"][data-state="success"]`)),
+		chromedp.WaitVisible(balanceIs(amount)),
+	)
+	b.shot("topup-paid-phone")
+	if p := a.payment(t, number); p.Status != "paid" || p.Total != qris.Total {
+		t.Errorf("REST: top-up payment %+v, want paid for %d", p, qris.Total)
+	}
+	if bal := a.balance(t, user); bal != amount {
+		t.Errorf("REST: balance %d after the top-up, want %d", bal, amount)
+	}
+	if msgs := b.consoleErrors(); len(msgs) > 0 {
+		b.fail("browser console", fmt.Errorf("errors:\n%s", strings.Join(msgs, "\n")))
+	}
 }

@@ -313,7 +313,7 @@
   }
   function show(view) {
     for (const s of $$('main > section')) s.hidden = s.dataset.view !== view;
-    const nav = { order: 'orders', invoice: 'track' }[view] || view;
+    const nav = { order: 'orders' }[view] || view;
     for (const a of $$('.tabs-main a')) a.classList.toggle('active', a.dataset.nav === nav);
   }
   function go(hash) {
@@ -572,20 +572,25 @@
       box.replaceChildren(h('p', { class: 'muted', 'data-testid': 'channels-empty' }, 'Belum ada metode pembayaran untuk nominal ini.'));
       return;
     }
-    box.replaceChildren(...groups.map(([g, label, items]) => h('div', { class: 'ch-group', role: 'group', 'aria-label': label, dataset: { group: g } },
-      h('div', { class: 'ch-head' }, label),
-      items.map((c) => {
-        const short = c.code === 'SALDO' && balanceNow() < c.total;
-        const fee = c.code === 'SALDO' ? 'Saldo Anda ' + rp(balanceNow()) + (short ? ' · tidak cukup' : '') : (c.fee ? 'Biaya ' + rp(c.fee) : 'Tanpa biaya');
-        const id = opts.name + '-' + c.code;
-        return h('label', {
-          class: 'channel' + (short ? ' off' : ''), for: id, 'data-testid': opts.testid, dataset: { code: c.code, group: c.group, fee: c.fee, total: c.total },
-        },
-        h('input', { type: 'radio', id, name: opts.name, value: c.code, checked: c.code === opts.selected, disabled: short }),
-        h('span', { class: 'ch-name' }, c.name),
-        h('span', { class: 'ch-total' }, rp(c.total)),
-        h('span', { class: 'ch-fee' + (short ? ' bad' : '') }, fee));
-      }))));
+    // One group open: the chosen channel's, else the first. The others show their cheapest total.
+    const openGroup = (groups.find((x) => x[2].some((c) => c.code === opts.selected)) || groups[0])[0];
+    box.replaceChildren(...groups.map(([g, label, items]) => h('details', {
+      class: 'ch-group', 'data-testid': opts.testid + '-group', dataset: { group: g }, open: g === openGroup,
+    },
+    h('summary', {}, h('span', { class: 'ch-head' }, label),
+      h('span', { class: 'ch-from' }, g === 'wallet' ? '' : (items.length > 1 ? 'mulai ' : '') + rp(Math.min(...items.map((c) => c.total))))),
+    h('div', { class: 'ch-items' }, items.map((c) => {
+      const short = c.code === 'SALDO' && balanceNow() < c.total;
+      const fee = c.code === 'SALDO' ? 'Saldo Anda ' + rp(balanceNow()) + (short ? ' · tidak cukup' : '') : (c.fee ? 'Biaya ' + rp(c.fee) : 'Tanpa biaya');
+      const id = opts.name + '-' + c.code;
+      return h('label', {
+        class: 'channel' + (short ? ' off' : ''), for: id, 'data-testid': opts.testid, dataset: { code: c.code, group: c.group, fee: c.fee, total: c.total },
+      },
+      h('input', { type: 'radio', id, name: opts.name, value: c.code, checked: c.code === opts.selected, disabled: short }),
+      h('span', { class: 'ch-name' }, c.name),
+      h('span', { class: 'ch-total' }, rp(c.total)),
+      h('span', { class: 'ch-fee' + (short ? ' bad' : '') }, fee));
+    })))));
   }
 
   // Loads and shows the channels of the buy form for this total; keeps the
@@ -696,7 +701,8 @@
     if (!f.elements.phone.value && c.phone) f.elements.phone.value = c.phone;
     if (!f.elements.email.value && c.email) f.elements.email.value = c.email;
     const label = $('label', fieldEl('phone'));
-    label.replaceChildren('Nomor WhatsApp', loggedIn() ? h('span', { class: 'opt' }, ' (opsional)') : null);
+    label.replaceChildren('Nomor WhatsApp');
+    if (loggedIn()) label.append(h('span', { class: 'opt' }, ' (opsional)'));
     f.elements.phone.required = !loggedIn();
   }
 
@@ -1266,13 +1272,13 @@
     } else rows.push(['Nominal', rp(p.amount)]);
     rows.push(['Biaya layanan', p.fee ? rp(p.fee) : 'Gratis'], ['Total', rp(p.total)], ['Metode', chName], ['No. tagihan', p.number]);
     if (p.paidAt) rows.push(['Dibayar', fmtDate(p.paidAt)]);
-    parts.push(h('dl', { class: 'kv', 'data-testid': 'invoice-summary' }, rows.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])));
-
-    if (state === 'paid') parts.push(h('p', { class: 'note' }, 'Pembayaran diterima. Pesanan sedang dikirim ke penyedia.'));
-    if (state === 'processing') parts.push(h('p', { class: 'note' }, 'Pesanan sedang diproses penyedia. Halaman ini diperbarui otomatis.'));
-    if (state === 'success' && deposit) parts.push(h('div', { class: 'sn-box' }, 'Saldo bertambah ' + rp(p.amount) + '.'));
+    const summary = h('dl', { class: 'kv', 'data-testid': 'invoice-summary' }, rows.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
+    const notes = [];
+    if (state === 'paid') notes.push(h('p', { class: 'note' }, 'Pembayaran diterima. Pesanan sedang dikirim ke penyedia.'));
+    if (state === 'processing') notes.push(h('p', { class: 'note' }, 'Pesanan sedang diproses penyedia. Halaman ini diperbarui otomatis.'));
+    if (state === 'success' && deposit) notes.push(h('div', { class: 'sn-box' }, 'Saldo bertambah ' + rp(p.amount) + '.'));
     if (state === 'success' && o) {
-      parts.push(o.sn ? h('div', { class: 'sn-box' }, 'SN / Keterangan', h('code', { 'data-testid': 'invoice-sn', dataset: { sn: o.sn } }, o.sn))
+      notes.push(o.sn ? h('div', { class: 'sn-box' }, 'SN / Keterangan', h('code', { 'data-testid': 'invoice-sn', dataset: { sn: o.sn } }, o.sn))
         : h('div', { class: 'sn-box' }, 'Pesanan berhasil.'));
     }
     if (state === 'failed' || state === 'partial' || state === 'late') {
@@ -1281,14 +1287,16 @@
         : state === 'failed' ? 'Pesanan gagal diproses penyedia.' : 'Pesanan terkirim sebagian.';
       const refund = o && o.refunded > 0 ? 'Dana ' + rp(o.refunded) + ' sudah dikembalikan' + (p.status === 'refunded' ? '.' : ' ke saldo Anda.')
         : due > 0 ? 'Dana ' + rp(due) + ' akan dikembalikan oleh admin. Kami menghubungi Anda lewat WhatsApp.' : '';
-      parts.push(h('div', { class: 'refund-box' + (state === 'partial' ? ' part' : '') }, h('strong', {}, msg),
+      notes.push(h('div', { class: 'refund-box' + (state === 'partial' ? ' part' : '') }, h('strong', {}, msg),
         refund ? h('span', { 'data-testid': 'invoice-refund' }, refund) : null));
     }
     if (state === 'expired' || state === 'payfailed') {
-      parts.push(h('div', { class: 'refund-box' }, h('strong', {}, state === 'expired' ? 'Waktu pembayaran habis.' : 'Pembayaran gagal.'),
+      notes.push(h('div', { class: 'refund-box' }, h('strong', {}, state === 'expired' ? 'Waktu pembayaran habis.' : 'Pembayaran gagal.'),
         h('span', {}, 'Tidak ada dana yang terpotong. Silakan pesan lagi.')),
       h('a', { class: 'btn btn-block', href: deposit ? '#/dompet' : '#/' }, deposit ? 'Isi saldo lagi' : 'Pesan lagi'));
     }
+    // How to pay comes before the summary; once paid, what happened comes first.
+    if (state === 'unpaid') parts.push(summary, ...notes); else parts.push(...notes, summary);
     if (!PROGRESS_FINAL[state]) {
       parts.push(h('p', { class: 'live', 'data-testid': 'live', dataset: { connected: String(!inv.error) } },
         inv.error ? 'Koneksi terputus, mencoba lagi…' : 'Status diperbarui otomatis'));
@@ -1296,6 +1304,7 @@
     if (PROGRESS_FINAL[state] && o) {
       parts.push(h('p', { class: 'muted center small' }, 'Simpan nomor pesanan ', h('b', {}, o.orderNumber), ' untuk melacaknya nanti.'));
     }
+    if (state === 'success') parts.push(h('a', { class: 'btn btn-ghost btn-block', href: deposit ? '#/dompet' : '#/' }, deposit ? 'Ke dompet' : 'Belanja lagi'));
     box.replaceChildren(...parts);
     const copy = tid('copy-paycode', box);
     if (copy) copy.addEventListener('click', () => copyText(p.payCode));
@@ -1383,14 +1392,15 @@
     const rows = [['Tujuan', o.target + (o.zone ? ' (' + o.zone + ')' : '')], ['Harga', rp(o.amount)], ['Waktu', fmtDate(o.created)]];
     if (p) rows.push(['Pembayaran', (p.status === 'unpaid' ? 'Belum dibayar' : p.status === 'paid' ? 'Lunas' : p.status === 'refunded' ? 'Dikembalikan' : p.status === 'expired' ? 'Kedaluwarsa' : 'Gagal') + ' · ' + rp(p.total)]);
     const token = p ? tokenOf(p.number) : '';
-    out.replaceChildren(
+    out.replaceChildren(...[
       h('div', { class: 'head' }, h('div', {}, h('h2', {}, o.serviceName || o.service), h('div', { class: 'num' }, o.orderNumber)),
         h('span', { class: 'badge pr-' + state, 'data-testid': 'track-status', dataset: { state } }, PROGRESS[state] || STATUS[o.status] || o.status)),
       h('dl', { class: 'kv' }, rows.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])),
       p && (token || loggedIn()) ? h('a', { class: 'btn btn-block', href: '#/bayar/' + encodeURIComponent(p.number), 'data-testid': 'track-open-invoice' }, 'Buka tagihan') : null,
       p && !token && !loggedIn() && p.status === 'unpaid' && p.checkoutUrl
         ? h('a', { class: 'btn btn-block', href: p.checkoutUrl, rel: 'noopener' }, 'Bayar di halaman Tripay') : null,
-      state === 'success' ? h('p', { class: 'muted small' }, 'SN/token dikirim ke WhatsApp Anda dan tampil di halaman tagihan pada perangkat yang dipakai saat memesan.') : null);
+      state === 'success' ? h('p', { class: 'muted small' }, 'SN/token tampil di halaman tagihan pada perangkat yang dipakai saat memesan.') : null,
+    ].filter(Boolean));
     out.hidden = false;
   }
   function renderLocalInvoices() {
