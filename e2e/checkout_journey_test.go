@@ -122,6 +122,14 @@ func TestGuestCheckoutJourney(t *testing.T) {
 	b.textIs("pay code", tid("invoice-paycode"), vaView.Payment.PayCode)
 	b.textIs("VA total", tid("invoice-total"), rupiah(vaView.Payment.Total))
 	b.shot("invoice-va-phone")
+	// "Cek pembayaran" asks the gateway now: still unpaid, said so; the button
+	// rests a few seconds (the server allows one check per 5 s).
+	b.do("Cek pembayaran", 20*time.Second,
+		chromedp.Click(tid("check-payment")),
+		chromedp.WaitVisible(tid("check-result")),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="check-payment"]:disabled`)),
+	)
+	b.textIs("check result", tid("check-result"), "Pembayaran belum diterima. Selesaikan pembayaran, lalu cek lagi.")
 
 	// "Lacak pesanan": the first order, by its number and the WhatsApp number.
 	b.do("track the first order", 15*time.Second,

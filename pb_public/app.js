@@ -347,7 +347,7 @@
         renderLocalInvoices();
         break;
       case 'pesanan':
-        if (needLogin()) return;
+        if (needLogin('Masuk untuk melihat riwayat pesanan. Belanja tanpa akun? Cari pesanan Anda di menu Lacak.')) return;
         if (arg) { S.viewNumber = decodeURIComponent(arg); show('order'); openOrder(S.viewNumber); }
         else { show('orders'); renderOrdersList(); loadOrders(true); }
         break;
@@ -1219,6 +1219,7 @@
     if (inv.shown === key) return; // unchanged: keep the QR, the open steps and the selection
     inv.shown = key;
     const box = tid('invoice');
+    if (box.dataset.state !== state) tid('invoice-announce').textContent = 'Status: ' + (PROGRESS[state] || state);
     box.dataset.number = p.number;
     box.dataset.state = state;
     box.dataset.payment = p.status;
