@@ -381,6 +381,28 @@ func TestMemberTopupJourney(t *testing.T) {
 	if bal := a.balance(t, user); bal != amount {
 		t.Errorf("REST: balance %d after the top-up, want %d", bal, amount)
 	}
+
+	// A member may pay an order through the gateway too (no WhatsApp needed);
+	// the unpaid order in the history leads back to its invoice.
+	b.do("store", 15*time.Second, chromedp.Click(tid("nav-store")))
+	b.pickProduct("TELKOMSEL_10K")
+	b.do("choose QRIS over the wallet", 10*time.Second,
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="channel"][data-code="SALDO"] input:checked`)),
+		chromedp.SendKeys(tid("input-target"), "081234567890"),
+		chromedp.Click(chromedp.CSS(`[data-testid="channel-group"][data-group="qris"] > summary`)),
+		chromedp.Click(chromedp.CSS(`[data-testid="channel"][data-code="QRIS"]`)),
+	)
+	pay := b.checkout()
+	view := a.checkoutView(t, pay, b.storedToken(pay))
+	b.do("the unpaid order leads to its invoice", 15*time.Second,
+		chromedp.Click(tid("nav-orders")),
+		chromedp.Click(chromedp.CSS(fmt.Sprintf(`[data-testid="order-row"][data-number=%q][data-status="unpaid"]`, view.Order.OrderNumber))),
+		chromedp.Click(tid("order-invoice-link")),
+		chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf(`[data-testid="invoice"][data-number=%q][data-state="unpaid"]`, pay))),
+	)
+	if bal := a.balance(t, user); bal != amount {
+		t.Errorf("REST: balance %d after an unpaid gateway checkout, want %d", bal, amount)
+	}
 	if msgs := b.consoleErrors(); len(msgs) > 0 {
 		b.fail("browser console", fmt.Errorf("errors:\n%s", strings.Join(msgs, "\n")))
 	}

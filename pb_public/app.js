@@ -180,7 +180,8 @@
     channels: new Map(),  // "<amount>|<member?>" → channel list (or a Promise while loading)
     channelNames: {},     // channel code → name, for invoices
     channel: '',          // the code picked in the buy form
-    channelSeq: 0,
+    channelSeq: 0,        // the buy form's newest channel request
+    topupSeq: 0,          // the top-up form's
     inv: null,            // the invoice on screen: {number, token, data, ...}
     topupChannel: '',
     topupBusy: false,
@@ -255,15 +256,18 @@
   }
   pb.realtime.onDisconnect = () => setLive(false);
 
+  // The invoice on screen is of this order: a member's realtime event is news for it too.
+  const invoiceShows = (num) => currentView() === 'invoice' && !!S.inv && !!S.inv.data && !!S.inv.data.order && S.inv.data.order.orderNumber === num;
   function onOrderEvent(rec) {
     const before = S.orders.get(rec.id);
     if (!upsertOrder(rec, 'realtime')) return;
+    if (invoiceShows(rec.number)) fetchInvoice();
     if (!S.orderIds.includes(rec.id) && S.ordersLoaded) S.orderIds.unshift(rec.id);
     if (FINAL[rec.status]) {
       refreshBalance();
       // Tell about orders finishing elsewhere, not the one on screen (the event can
       // arrive just before the page switches to a new order, hence the delay).
-      const onScreen = () => currentView() === 'order' && S.viewNumber === rec.number;
+      const onScreen = () => (currentView() === 'order' && S.viewNumber === rec.number) || invoiceShows(rec.number);
       if ((!before || !FINAL[before.status]) && !onScreen()) {
         setTimeout(() => { if (!onScreen()) toast('Pesanan ' + rec.number + ': ' + STATUS[rec.status]); }, 1000);
       }
@@ -1048,6 +1052,7 @@
       box.replaceChildren(h('p', { class: 'muted' }, 'Memuat tagihan…'));
     }
     fetchInvoice();
+    if (invoiceFinal()) return;
     S.invTimer = setInterval(() => {
       if (document.visibilityState === 'visible') fetchInvoice();
     }, 3000);
@@ -1429,7 +1434,7 @@
   async function loadTopupChannels() {
     const amount = topupAmount();
     const box = tid('topup-channels');
-    const seq = ++S.channelSeq;
+    const seq = ++S.topupSeq;
     if (amount < TOPUP_MIN || amount > TOPUP_MAX) {
       box.replaceChildren(h('p', { class: 'muted' }, amount ? FIELD_CODES.validation_topup_range : 'Isi nominal untuk melihat metode pembayaran.'));
       S.topupChannels = [];
@@ -1439,10 +1444,10 @@
     try {
       list = (await channelsFor(amount)).filter((c) => c.code !== 'SALDO');
     } catch (err) {
-      if (seq === S.channelSeq) box.replaceChildren(h('p', { class: 'err' }, 'Gagal memuat metode pembayaran. ' + errorText(err)));
+      if (seq === S.topupSeq) box.replaceChildren(h('p', { class: 'err' }, 'Gagal memuat metode pembayaran. ' + errorText(err)));
       return;
     }
-    if (seq !== S.channelSeq) return;
+    if (seq !== S.topupSeq) return;
     S.topupChannels = list;
     if (!list.some((c) => c.code === S.topupChannel)) S.topupChannel = '';
     renderChannels(box, list, { name: 'topup-channel', testid: 'topup-channel', selected: S.topupChannel });
