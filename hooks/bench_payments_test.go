@@ -153,7 +153,10 @@ func BenchmarkPaymentNotifyAck(b *testing.B) {
 		warmConnections(client, url, notifyBurst)
 		b.StartTimer()
 		start := time.Now()
+		var m meter // BENCH_CPUPROFILE / BENCH_TRACE: the answers only
+		m.start()
 		answers = append(answers, sendNotifications(b, client, url, ds, notifyBurst)...)
+		m.stop()
 		e.waitPayments(b)
 		applied += time.Since(start)
 	}

@@ -4,14 +4,17 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
 
 	"github.com/vipbase/vipbase/payment"
 	"github.com/vipbase/vipbase/payment/tripay"
@@ -105,35 +108,64 @@ func (s *Service) logPaymentEvent(ev paymentEvent) {
 	}
 }
 
-// storePaymentEvent writes the payment_events row. The payload is the body
-// as sent when it is signed JSON, else a short redacted sample (anybody can
-// send anything until the signature checks out).
+// storePaymentEvent writes the payment_events row (through payReceipts:
+// one INSERT for a burst). The payload is the body as sent when it is
+// signed JSON, else a short redacted sample (anybody can send anything
+// until the signature checks out).
 func (s *Service) storePaymentEvent(ev paymentEvent) (string, error) {
-	col, err := s.app.FindCachedCollectionByNameOrId("payment_events")
-	if err != nil {
-		return "", err
-	}
-	r := core.NewRecord(col)
-	r.Set("gateway", ev.gateway)
-	r.Set("ip", ev.ip)
-	r.Set("signature_valid", ev.signed)
-	r.Set("outcome", ev.outcome)
-	r.Set("error", truncate(ev.err, 2000))
-	r.Set("reference", truncate(ev.note.Reference, 100))
-	r.Set("status", truncate(ev.note.RawStatus, 50))
-	r.Set("requests", 1)
+	row := paymentEventRow{id: core.GenerateDefaultRandomId(), gateway: ev.gateway, ip: truncate(ev.ip, 100),
+		signed: ev.signed, outcome: ev.outcome, err: truncate(ev.err, 2000),
+		reference: truncate(ev.note.Reference, 100), status: truncate(ev.note.RawStatus, 50)}
 	if ev.signed && json.Valid(ev.body) {
-		r.Set("payload", json.RawMessage(ev.body))
+		row.payload = string(ev.body)
 	} else {
-		r.Set("payload", s.sample(ev.body))
+		row.payload = string(encodeLogPayload(s.sample(ev.body)))
 	}
-	if ev.signed {
-		if p := s.findPayment(ev.note.Number, ev.gateway, ev.note.Reference); p != nil {
-			r.Set("payment", p.Id)
+	// The payment is looked up by the worker, not here: the answer to a
+	// burst waits for nothing but its own INSERT.
+	return row.id, s.payReceipts.add([]paymentEventRow{row})
+}
+
+// paymentEventRow is one payment_events row as first stored.
+type paymentEventRow struct {
+	id, gateway, payment, reference, status, payload, ip, outcome, err string
+	signed                                                             bool
+}
+
+// insertPaymentEvents writes rows with one INSERT (created = updated = now).
+func insertPaymentEvents(tx core.App, rows []paymentEventRow) error {
+	cols := []string{"id", "gateway", "payment", "reference", "status", "payload", "ip", "signature_valid", "outcome",
+		"error", "requests", "created", "updated"}
+	params := dbx.Params{"now": types.NowDateTime().String()}
+	values := make([]string, len(rows))
+	for i, r := range rows {
+		p := func(name string, v any) string {
+			key := fmt.Sprintf("%s%d", name, i)
+			params[key] = v
+			return "{:" + key + "}"
 		}
+		values[i] = "(" + strings.Join([]string{p("i", r.id), p("g", r.gateway), p("pm", r.payment), p("r", r.reference),
+			p("s", r.status), p("p", r.payload), p("ip", r.ip), p("v", r.signed), p("o", r.outcome), p("e", r.err),
+			"1", "{:now}", "{:now}"}, ", ") + ")"
 	}
-	err = s.writes.Do(func(tx core.App) error { return s.writeRecord(tx, r) })
-	return r.Id, err
+	quoted := make([]string, len(cols))
+	for i, c := range cols {
+		quoted[i] = "[[" + c + "]]"
+	}
+	_, err := tx.DB().NewQuery("INSERT INTO {{payment_events}} (" + strings.Join(quoted, ", ") + ") VALUES " + strings.Join(values, ", ")).
+		Bind(params).Execute()
+	return err
+}
+
+// notificationNumber is our payment number in a stored notification:
+// Tripay's merchant_ref, Midtrans's order_id.
+func notificationNumber(payload string) string {
+	var n struct {
+		MerchantRef string `json:"merchant_ref"`
+		OrderID     string `json:"order_id"`
+	}
+	_ = json.Unmarshal([]byte(payload), &n)
+	return firstNonEmpty(n.MerchantRef, n.OrderID)
 }
 
 // findPayment is the payment a gateway names, by our number or its reference.
@@ -152,7 +184,9 @@ func (s *Service) findPayment(number, gateway, reference string) *core.Record {
 	return nil
 }
 
-const paymentWorkers = 16
+// paymentWorkers confirm notifications at once: each waits for one status
+// call (a second or more when the gateway is slow), not for the database.
+const paymentWorkers = 64
 
 // startPaymentInbox starts the notification workers and queues what the
 // last process left `received`.
@@ -191,6 +225,7 @@ func (s *Service) sweepPaymentEvents() {
 func (s *Service) runPaymentEvent(id string) {
 	defer s.payInbox.done(id)
 	defer s.recoverLog("payment notification", id)
+	s.payReceipts.yield()
 	ctx, cancel := context.WithTimeout(s.stop, paymentConfirmWait)
 	defer cancel()
 	s.processPaymentEvent(ctx, id)
@@ -219,7 +254,7 @@ func (s *Service) processPaymentEvent(ctx context.Context, id string) {
 		p, _ = s.app.FindRecordById("payments", pid)
 	}
 	if p == nil {
-		p = s.findPayment("", ev.GetString("gateway"), ev.GetString("reference"))
+		p = s.findPayment(notificationNumber(ev.GetString("payload")), ev.GetString("gateway"), ev.GetString("reference"))
 	}
 	if p == nil || gw == nil {
 		finish(OutcomeUnknownPayment, "no payment with this reference")

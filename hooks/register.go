@@ -51,6 +51,7 @@ type Service struct {
 	// the public URL in gateway callback URLs.
 	payCallbackBase string
 	payInbox        *callbackInbox // received gateway notifications waiting to be confirmed
+	payReceipts     insertBatcher[paymentEventRow] // received notifications, stored in shared INSERTs
 	payConfirms     confirmGroup   // status lookups shared by concurrent confirmations
 	payChecking     sync.Mutex     // one vip_payments_check at a time
 	checkLimits     checkLimiter   // "Cek pembayaran" per payment and IP
@@ -61,7 +62,9 @@ type Service struct {
 // only cfg.Sandbox starts it.
 func Register(app core.App, cfg Config) (*Service, error) {
 	s := &Service{app: app, cfg: cfg, writes: pbsqlite.NewGroupCommit(app), inbox: newCallbackInbox(), payInbox: newCallbackInbox()}
-	s.rejects.s, s.receipts.s = s, s
+	s.rejects.s = s
+	s.receipts = receiptBatcher{writes: s.writes, insert: insertReceipts}
+	s.payReceipts = insertBatcher[paymentEventRow]{writes: s.writes, insert: insertPaymentEvents}
 	s.stop, s.stopNow = context.WithCancel(context.Background())
 	if cfg.Sandbox {
 		if err := s.startSandbox(); err != nil {

@@ -15,28 +15,33 @@ import (
 // values each, far below SQLite's variable limit).
 const receiptsMax = 500
 
-// receiptBatcher stores the `received` rows of concurrent callbacks with
-// one multi-row INSERT per batch: while one batch is written, the rows that
-// arrive queue up and go in the next. A burst of callbacks is answered
-// after a few statements instead of one save each (a save costs about a
-// millisecond of the single writer; 300 at once would wait 300 ms). The
-// rows are superuser-only and get their final outcome (with the usual
-// after-save hooks) when processed, so these inserts fire no hooks.
-type receiptBatcher struct {
-	s       *Service
+// insertBatcher stores the `received` rows of concurrent requests (provider
+// callbacks, gateway notifications) with one multi-row INSERT per batch:
+// while one batch is written, the rows that arrive queue up and go in the
+// next. A burst is answered after a few statements instead of one save
+// each (a save costs about a millisecond of the single writer; 300 at once
+// would wait 300 ms). The rows are superuser-only and get their final
+// outcome (with the usual after-save hooks) when processed, so these
+// inserts fire no hooks.
+type insertBatcher[T any] struct {
+	writes  interface{ Do(func(tx core.App) error) error }
+	insert  func(tx core.App, rows []T) error
 	mu      sync.Mutex
-	queue   []*receipt
+	queue   []*pendingRows[T]
 	running bool
-	idle    chan struct{} // closed while no receipt is being stored; replaced when one starts
+	idle    chan struct{} // closed while no row is being stored; replaced when one starts
 }
 
-// receiptsYield is the longest a worker lets incoming callbacks go first.
+// receiptBatcher stores received provider callbacks.
+type receiptBatcher = insertBatcher[webhookLog]
+
+// receiptsYield is the longest a worker lets incoming requests go first.
 const receiptsYield = 20 * time.Millisecond
 
-// yield waits (at most receiptsYield) until no callback is being stored:
+// yield waits (at most receiptsYield) until no row is being stored:
 // answering a burst comes before processing it, whose status lookups wait
-// for the provider's rate limit anyway.
-func (b *receiptBatcher) yield() {
+// for the provider's (or gateway's) answers anyway.
+func (b *insertBatcher[T]) yield() {
 	b.mu.Lock()
 	idle := b.idle
 	b.mu.Unlock()
@@ -51,14 +56,14 @@ func (b *receiptBatcher) yield() {
 	}
 }
 
-type receipt struct {
-	rows []webhookLog
+type pendingRows[T any] struct {
+	rows []T
 	done chan error
 }
 
 // add stores rows and returns once they are committed (or failed).
-func (b *receiptBatcher) add(rows []webhookLog) error {
-	r := &receipt{rows: rows, done: make(chan error, 1)}
+func (b *insertBatcher[T]) add(rows []T) error {
+	r := &pendingRows[T]{rows: rows, done: make(chan error, 1)}
 	b.mu.Lock()
 	b.queue = append(b.queue, r)
 	if !b.running {
@@ -70,7 +75,7 @@ func (b *receiptBatcher) add(rows []webhookLog) error {
 	return <-r.done
 }
 
-func (b *receiptBatcher) drain() {
+func (b *insertBatcher[T]) drain() {
 	for {
 		b.mu.Lock()
 		n, rows := 0, 0
@@ -89,11 +94,11 @@ func (b *receiptBatcher) drain() {
 		b.queue = b.queue[n:]
 		b.mu.Unlock()
 
-		var all []webhookLog
+		var all []T
 		for _, r := range batch {
 			all = append(all, r.rows...)
 		}
-		err := b.s.writes.Do(func(tx core.App) error { return insertReceipts(tx, all) })
+		err := b.writes.Do(func(tx core.App) error { return b.insert(tx, all) })
 		for _, r := range batch {
 			r.done <- err
 		}
