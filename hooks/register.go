@@ -50,11 +50,11 @@ type Service struct {
 	// payCallbackBase, when set (sandbox: the loopback address), replaces
 	// the public URL in gateway callback URLs.
 	payCallbackBase string
-	payInbox        *callbackInbox // received gateway notifications waiting to be confirmed
+	payInbox        *callbackInbox                 // received gateway notifications waiting to be confirmed
 	payReceipts     insertBatcher[paymentEventRow] // received notifications, stored in shared INSERTs
-	payConfirms     confirmGroup   // status lookups shared by concurrent confirmations
-	payChecking     sync.Mutex     // one vip_payments_check at a time
-	checkLimits     checkLimiter   // "Cek pembayaran" per payment and IP
+	payConfirms     confirmGroup                   // status lookups shared by concurrent confirmations
+	payChecking     sync.Mutex                     // one vip_payments_check at a time
+	checkLimits     checkLimiter                   // "Cek pembayaran" per payment and IP
 }
 
 // Register wires vipbase onto app: routes, hooks, crons and (for the real

@@ -24,7 +24,9 @@ const receiptsMax = 500
 // outcome (with the usual after-save hooks) when processed, so these
 // inserts fire no hooks.
 type insertBatcher[T any] struct {
-	writes  interface{ Do(func(tx core.App) error) error }
+	writes interface {
+		Do(func(tx core.App) error) error
+	}
 	insert  func(tx core.App, rows []T) error
 	mu      sync.Mutex
 	queue   []*pendingRows[T]
