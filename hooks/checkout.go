@@ -98,6 +98,7 @@ func (s *Service) Checkout(ctx context.Context, in CheckoutInput) (*Checkout, er
 		if guest {
 			return nil, invalidOrder(validation.Errors{"channel": errChannelUnavailable})
 		}
+		in.OrderInput.Phone, in.OrderInput.Email = in.Phone, in.Email // trackable like a gateway checkout
 		o, replayed, err := s.placeOrder(ctx, in.OrderInput)
 		if err != nil {
 			return nil, err

@@ -33,6 +33,9 @@ type OrderInput struct {
 	Amount         *int64 // routes: the total the shopper saw (amount; social totalPrice)
 	IdempotencyKey string
 	Source         string // SourceAPI or SourceHook
+	// Phone and Email (normalised) are how a checkout follows the order
+	// (design §11); empty for the order routes.
+	Phone, Email string
 }
 
 var numberPrefix = map[string]string{CategoryGame: "ORD", CategoryPrepaid: "PRE", CategorySocial: "SMO"}
@@ -158,6 +161,8 @@ func buildOrderRecord(tx core.App, in OrderInput, p *core.Record, price, cost in
 	o.Set("cost", cost)
 	o.Set("status", OrderPending)
 	o.Set("idempotency_key", in.IdempotencyKey)
+	o.Set("phone", in.Phone)
+	o.Set("email", in.Email)
 	o.Set("request_hash", hash)
 	o.Set("dispatch", dispatchQueued)
 	o.Set("next_attempt_at", types.NowDateTime())

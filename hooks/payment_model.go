@@ -130,7 +130,7 @@ func orderView(o *core.Record, masked bool) map[string]any {
 		"target": target, "zone": o.GetString("zone"), "quantity": o.GetInt("quantity"), "amount": o.GetInt("price"),
 		"refunded": o.GetInt("refunded"), "created": o.GetDateTime("created"),
 	}
-	if o.GetString("status") == OrderSuccess && !masked {
+	if st := o.GetString("status"); (st == OrderSuccess || st == OrderPartial) && !masked {
 		v["sn"] = o.GetString("sn")
 	}
 	return v

@@ -59,6 +59,11 @@ func (s *Service) startSandbox() error {
 	s.app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		callback := "http://" + loopbackAddr(se.Server.Addr) + WebhookPath
 		s.payCallbackBase = "http://" + loopbackAddr(se.Server.Addr)
+		if s.cfg.PublicURL == "" {
+			// The gateway's pay page sends the shopper back to this store,
+			// not to the dashboard's default Application URL.
+			s.cfg.PublicURL = s.payCallbackBase
+		}
 		// Not secrets: the simulator accepts them on loopback only.
 		fmt.Fprintf(os.Stderr, "Sandbox provider: %s (callbacks → %s; state in %s)\n", srv.URL, callback, cfg.StatePath)
 		fmt.Fprintf(os.Stderr, "  try: VIP_RESELLER_API_URL=%s VIP_RESELLER_API_ID=%s VIP_RESELLER_API_KEY=%s vipbase vip check\n",
