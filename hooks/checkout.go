@@ -140,19 +140,9 @@ func (s *Service) Checkout(ctx context.Context, in CheckoutInput) (*Checkout, er
 				return err
 			}
 		}
-		p, err := tx.FindRecordById("products", product.Id)
-		if err != nil || !p.GetBool("active") {
-			return errProductNotFound
-		}
-		price, cost, oe := orderAmounts(p, in.Quantity)
-		if oe != nil {
-			return oe
-		}
-		if price <= 0 {
-			return errProductNotFound
-		}
-		if in.Amount != nil && *in.Amount != price {
-			return errPriceChanged
+		p, price, cost, err := priceInTx(tx, product.Id, in.OrderInput)
+		if err != nil {
+			return err
 		}
 		if !ch.Accepts(price) {
 			return invalidOrder(validation.Errors{"channel": errChannelAmount})

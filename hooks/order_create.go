@@ -78,31 +78,12 @@ func (s *Service) CreateOrder(ctx context.Context, in OrderInput) (order *core.R
 				return nil
 			}
 		}
-		// Re-read inside the writer: the price and state we charge are the
-		// ones committed now, not the ones seen before the transaction.
-		p, err := tx.FindRecordById("products", product.Id)
-		if err != nil || !p.GetBool("active") {
-			return errProductNotFound
+		p, price, cost, err := priceInTx(tx, product.Id, in)
+		if err != nil {
+			return err
 		}
-		price, cost, oe := orderAmounts(p, in.Quantity)
-		if oe != nil {
-			return oe
-		}
-		if price <= 0 {
-			return errProductNotFound
-		}
-		if in.Amount != nil && *in.Amount != price {
-			return errPriceChanged
-		}
-		if p.GetBool("track_stock") {
-			res, err := tx.DB().NewQuery("UPDATE products SET stock = stock - 1 WHERE id = {:id} AND stock > 0").
-				Bind(dbx.Params{"id": p.Id}).Execute()
-			if err != nil {
-				return err
-			}
-			if n, _ := res.RowsAffected(); n == 0 {
-				return errOutOfStock
-			}
+		if err := takeStock(tx, p); err != nil {
+			return err
 		}
 		o, err := s.newOrderRecord(tx, in, p, price, cost, hash)
 		if err != nil {
@@ -127,6 +108,27 @@ func (s *Service) CreateOrder(ctx context.Context, in OrderInput) (order *core.R
 		return nil, false, err
 	}
 	return order, replayed, nil
+}
+
+// priceInTx re-reads the product inside the writer and prices the order:
+// the price and state charged are the ones committed now, not the ones seen
+// before the transaction. A stale amount sent by the shopper is
+// errPriceChanged.
+func priceInTx(tx core.App, productID string, in OrderInput) (p *core.Record, price, cost int64, err error) {
+	p, err = tx.FindRecordById("products", productID)
+	if err != nil || !p.GetBool("active") {
+		return nil, 0, 0, errProductNotFound
+	}
+	price, cost, oe := orderAmounts(p, in.Quantity)
+	switch {
+	case oe != nil:
+		return nil, 0, 0, oe
+	case price <= 0:
+		return nil, 0, 0, errProductNotFound
+	case in.Amount != nil && *in.Amount != price:
+		return nil, 0, 0, errPriceChanged
+	}
+	return p, price, cost, nil
 }
 
 func (s *Service) newOrderRecord(tx core.App, in OrderInput, p *core.Record, price, cost int64, hash string) (*core.Record, error) {
