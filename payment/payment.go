@@ -131,6 +131,17 @@ type Transaction struct {
 	Instructions []Instruction
 	ExpiresAt    time.Time
 	PaidAt       time.Time
+	// Hold, when set, says why the gateway holds an unpaid payment for a
+	// person (Midtrans `capture` with `fraud_status: challenge`): nothing
+	// is fulfilled until it says paid.
+	Hold string
+}
+
+// Expirer is a gateway that can be told to close an unpaid transaction
+// (Midtrans `{order_id}/expire`), so nobody pays it after the store gave up
+// on it. Gateways that expire on their own (Tripay) do not implement it.
+type Expirer interface {
+	Expire(ctx context.Context, reference string) error
 }
 
 // Notification is what a verified gateway notification claims. It is a
