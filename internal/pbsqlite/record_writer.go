@@ -47,6 +47,11 @@ func WriteRecord(app, tx core.App, r *core.Record) error {
 		_, err = tx.DB().Insert(r.TableName(), data).Execute()
 	} else {
 		delete(data, "id")
+		if len(data) == 0 {
+			// Nothing changed (updated included: written again within the
+			// same millisecond): an UPDATE without a SET is a syntax error.
+			return nil
+		}
 		_, err = tx.DB().Update(r.TableName(), data, dbx.HashExp{"id": r.Id}).Execute()
 	}
 	if err != nil {

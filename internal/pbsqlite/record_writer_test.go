@@ -125,3 +125,23 @@ func TestWriteRecordRollbackLeavesTheRecordNew(t *testing.T) {
 	require.NoError(t, err)
 	require.Zero(t, n)
 }
+
+// A record written again with nothing changed (in production: the same
+// values within the same millisecond, so even `updated` is unchanged) is
+// no write at all, not an UPDATE without a SET.
+func TestWriteRecordWithNothingChangedWritesNothing(t *testing.T) {
+	w := newWriterApp(t)
+	col := core.NewBaseCollection("plain") // no autodate fields: nothing changes by itself
+	col.Fields.Add(&core.TextField{Name: "name"})
+	require.NoError(t, w.Save(col))
+	r := core.NewRecord(col)
+	r.Set("name", "a")
+	require.NoError(t, w.Save(r))
+
+	again, err := w.FindRecordById("plain", r.Id)
+	require.NoError(t, err)
+	require.NoError(t, w.RunInTransaction(func(tx core.App) error { return pbsqlite.WriteRecord(w.TestApp, tx, again) }))
+	stored, err := w.FindRecordById("plain", r.Id)
+	require.NoError(t, err)
+	require.Equal(t, "a", stored.GetString("name"))
+}
