@@ -8,6 +8,7 @@ package hooks
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
@@ -57,6 +58,12 @@ func (s *Service) applyPayment(tx core.App, p *core.Record, t payment.Transactio
 			return OutcomeMismatch, "", s.writeRecord(tx, p)
 		}
 		p.Set("status", PaymentPaid)
+		if strings.HasPrefix(p.GetString("review"), heldPrefix) {
+			p.Set("review", "") // the hold was lifted: the gateway says paid
+			if err := s.reviewOrderOf(tx, p, ""); err != nil {
+				return "", "", err
+			}
+		}
 		paidAt := types.NowDateTime()
 		if !t.PaidAt.IsZero() {
 			paidAt, _ = types.ParseDateTime(t.PaidAt)
@@ -79,6 +86,9 @@ func (s *Service) applyPayment(tx core.App, p *core.Record, t payment.Transactio
 		return OutcomeApplied, dispatch, s.writeRecord(tx, p)
 
 	case payment.StatusExpired, payment.StatusFailed:
+		if cur == PaymentPaid && t.Status == payment.StatusFailed {
+			return s.reversed(tx, p) // Midtrans: settlement → deny (a bank reversal)
+		}
 		if cur != PaymentUnpaid {
 			if cur == string(t.Status) {
 				return OutcomeDuplicate, "", s.writeRecord(tx, p)
@@ -91,19 +101,39 @@ func (s *Service) applyPayment(tx core.App, p *core.Record, t payment.Transactio
 		if cur != PaymentPaid {
 			return OutcomeStale, "", s.writeRecord(tx, p)
 		}
-		const review = "The gateway reports a refund or reversal after this payment was applied. Nothing was undone: check the order and the shopper's money."
-		if p.GetString("review") == review {
-			return OutcomeDuplicate, "", s.writeRecord(tx, p)
-		}
-		p.Set("review", review)
-		s.app.Logger().Warn("payments: a paid payment was reversed at the gateway; needs a person", "payment", p.GetString("number"))
-		return OutcomeApplied, "", s.writeRecord(tx, p)
+		return s.reversed(tx, p)
 	}
 	// unpaid: still waiting; keep how to pay up to date.
 	if cur != PaymentUnpaid {
 		return OutcomeStale, "", s.writeRecord(tx, p)
 	}
+	if t.Hold != "" && p.GetString("review") == "" {
+		// The gateway holds it for a person (fraud challenge): it stays
+		// unpaid, and the operator decides at the gateway.
+		review := heldPrefix + t.Hold
+		p.Set("review", truncate(review, 2000))
+		s.app.Logger().Warn("payments: the gateway holds a payment for review", "payment", p.GetString("number"), "hold", t.Hold)
+		if err := s.reviewOrderOf(tx, p, "Payment "+p.GetString("number")+": "+review); err != nil {
+			return "", "", err
+		}
+		return OutcomeApplied, "", s.storeTransaction(tx, p, t)
+	}
 	return OutcomeDuplicate, "", s.storeTransaction(tx, p, t)
+}
+
+// heldPrefix starts the review of a payment the gateway holds.
+const heldPrefix = "Held by the gateway: "
+
+// reversed flags a paid payment the gateway later refunded or reversed:
+// nothing is undone automatically.
+func (s *Service) reversed(tx core.App, p *core.Record) (string, string, error) {
+	const review = "The gateway reports a refund or reversal after this payment was applied. Nothing was undone: check the order and the shopper's money."
+	if p.GetString("review") == review {
+		return OutcomeDuplicate, "", s.writeRecord(tx, p)
+	}
+	p.Set("review", review)
+	s.app.Logger().Warn("payments: a paid payment was reversed at the gateway; needs a person", "payment", p.GetString("number"))
+	return OutcomeApplied, "", s.writeRecord(tx, p)
 }
 
 // payDeposit credits a paid top-up to the member's wallet.

@@ -3,6 +3,7 @@ package hooks
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/pocketbase/dbx"
@@ -48,12 +49,17 @@ func (s *Service) CheckPayments(ctx context.Context) int {
 		return 0
 	}
 	defer s.payChecking.Unlock()
-	now := time.Now().UTC()
+	// Due: past the expiry and its grace, never asked, or quiet for
+	// quietFor(age) — computed here, so rows not yet due never take the
+	// batch from those that are. Oldest news first.
 	var due []*core.Record
 	err := s.app.RecordQuery("payments").
 		Where(dbx.HashExp{"status": PaymentUnpaid}).
-		AndWhere(dbx.NewExp("(expires_at <= {:expired} OR checked_at = '' OR checked_at <= {:quiet})",
-			dbx.Params{"expired": types.NowDateTime().Add(-expiryGrace).String(), "quiet": types.NowDateTime().Add(-quietCheck).String()})).
+		AndWhere(dbx.NewExp("(expires_at <= {:expired} OR checked_at = '' OR "+
+			"(julianday('now') - julianday(checked_at)) * 86400 >= "+
+			"max({:quiet}, min((julianday('now') - julianday(created)) * 86400 / 4, {:most})))",
+			dbx.Params{"expired": types.NowDateTime().Add(-expiryGrace).String(),
+				"quiet": quietCheck.Seconds(), "most": time.Hour.Seconds()})).
 		OrderBy("checked_at").Limit(paymentsCheckBatch).All(&due)
 	if err != nil {
 		s.app.Logger().Error("payments check: could not list unpaid payments", "error", err)
@@ -63,14 +69,6 @@ func (s *Service) CheckPayments(ctx context.Context) int {
 	for _, p := range due {
 		if ctx.Err() != nil {
 			break
-		}
-		expired := !p.GetDateTime("expires_at").IsZero() && now.After(p.GetDateTime("expires_at").Time().Add(expiryGrace))
-		last := p.GetDateTime("checked_at").Time()
-		if last.IsZero() {
-			last = p.GetDateTime("created").Time()
-		}
-		if !expired && now.Sub(last) < quietFor(now.Sub(p.GetDateTime("created").Time())) {
-			continue
 		}
 		checked++
 		if err := s.checkPayment(ctx, p); err != nil {
@@ -89,14 +87,26 @@ func (s *Service) CheckPayments(ctx context.Context) int {
 func (s *Service) checkPayment(ctx context.Context, p *core.Record) error {
 	gw := s.gateway(p.GetString("gateway"))
 	if gw == nil {
-		return errors.New("gateway " + p.GetString("gateway") + " is not configured")
+		s.touchPayment(p.Id) // to the back of the queue: it must not hold up the others
+		return errors.New("gateway " + p.GetString("gateway") + " is not configured: the payment cannot be checked or closed")
 	}
 	var (
 		t   payment.Transaction
 		err error
 	)
+	if p.GetString("reference") == "" {
+		// A checkout may be opening it right now: wait for it, then look
+		// again (it may have its reference now).
+		defer openingLocks.lock(p.Id)()
+		if fresh, ferr := s.app.FindRecordById("payments", p.Id); ferr == nil {
+			if fresh.GetString("status") != PaymentUnpaid {
+				return nil
+			}
+			p = fresh
+		}
+	}
 	if ref := p.GetString("reference"); ref != "" {
-		t, err = s.confirm(ctx, gw, ref)
+		t, err = s.confirm(ctx, gw, ref, time.Now())
 	} else {
 		// The create never answered: it is found by our number, or it
 		// never happened.
@@ -115,16 +125,23 @@ func (s *Service) checkPayment(ctx context.Context, p *core.Record) error {
 	if _, err := s.settle(p.Id, t, SourcePayment, nil); err != nil {
 		return err
 	}
-	if t.Status != payment.StatusUnpaid {
-		return nil // applied, or paid with the wrong amount (review): never closed as if unpaid
+	if t.Status != payment.StatusUnpaid || t.Hold != "" {
+		return nil // applied, paid with the wrong amount, or held for a person: never closed as if unpaid
 	}
 	fresh, err := s.app.FindRecordById("payments", p.Id)
 	if err != nil || fresh.GetString("status") != PaymentUnpaid {
 		return err
 	}
 	if exp := fresh.GetDateTime("expires_at"); !exp.IsZero() && time.Now().After(exp.Time().Add(expiryGrace)) {
-		// The gateway still says unpaid after the window: we stop waiting.
-		// A payment it confirms later re-opens the order (applyPayment).
+		// The gateway still says unpaid after the window: we stop waiting,
+		// and a gateway that can be told so is told first (nobody pays a
+		// closed checkout there). A payment it confirms later anyway
+		// re-opens the order (applyPayment).
+		if ex, ok := gw.(payment.Expirer); ok {
+			if err := ex.Expire(ctx, fresh.GetString("reference")); err != nil {
+				return fmt.Errorf("expire at %s: %w", gw.Name(), err)
+			}
+		}
 		return s.writes.Do(func(tx core.App) error {
 			p, err := tx.FindRecordById("payments", p.Id)
 			if err != nil || p.GetString("status") != PaymentUnpaid {

@@ -264,7 +264,11 @@ func (s *Service) processPaymentEvent(ctx context.Context, id string) {
 	if ref == "" {
 		ref = ev.GetString("reference")
 	}
-	t, err := s.confirm(ctx, gw, ref)
+	// Only a status asked after this notification arrived can confirm it:
+	// an answer already on its way may predate the payment.
+	// (created is stored to the millisecond: a lookup started within that
+	// millisecond may still predate the notification, so it does not count).
+	t, err := s.confirm(ctx, gw, ref, ev.GetDateTime("created").Time().Add(time.Millisecond))
 	if err != nil {
 		s.app.Logger().Warn("payments: could not confirm a notification; vip_payments_check asks again",
 			"payment", p.GetString("number"), "error", err)
@@ -314,13 +318,15 @@ func (s *Service) settle(paymentID string, t payment.Transaction, source string,
 	return outcome, nil
 }
 
-// confirm asks the gateway's status API for a transaction; concurrent asks
-// for the same one share a single request.
-func (s *Service) confirm(ctx context.Context, gw payment.Gateway, reference string) (payment.Transaction, error) {
+// confirm asks the gateway's status API for a transaction. Concurrent asks
+// for the same one share a request, but only one that started at or after
+// since: news that arrived after a lookup was sent is never answered by
+// that lookup (it may predate a payment made in between).
+func (s *Service) confirm(ctx context.Context, gw payment.Gateway, reference string, since time.Time) (payment.Transaction, error) {
 	key := gw.Name() + "\x00" + reference
 	g := &s.payConfirms
 	g.mu.Lock()
-	if f, ok := g.m[key]; ok {
+	if f, ok := g.m[key]; ok && !f.started.Before(since) {
 		g.mu.Unlock()
 		select {
 		case <-f.done:
@@ -329,7 +335,7 @@ func (s *Service) confirm(ctx context.Context, gw payment.Gateway, reference str
 			return payment.Transaction{}, ctx.Err()
 		}
 	}
-	f := &confirmFlight{done: make(chan struct{})}
+	f := &confirmFlight{done: make(chan struct{}), started: time.Now()}
 	if g.m == nil {
 		g.m = map[string]*confirmFlight{}
 	}
@@ -338,16 +344,19 @@ func (s *Service) confirm(ctx context.Context, gw payment.Gateway, reference str
 
 	f.t, f.err = gw.Status(ctx, reference)
 	g.mu.Lock()
-	delete(g.m, key)
+	if g.m[key] == f {
+		delete(g.m, key)
+	}
 	g.mu.Unlock()
 	close(f.done)
 	return f.t, f.err
 }
 
 type confirmFlight struct {
-	done chan struct{}
-	t    payment.Transaction
-	err  error
+	done    chan struct{}
+	started time.Time
+	t       payment.Transaction
+	err     error
 }
 
 type confirmGroup struct {
