@@ -494,7 +494,12 @@ func (s *Service) storeTransaction(tx core.App, p *core.Record, t payment.Transa
 	if len(t.Instructions) > 0 {
 		p.Set("instructions", t.Instructions)
 	}
-	if !t.ExpiresAt.IsZero() && p.GetString("status") == PaymentUnpaid {
+	// The gateway's expiry counts when it is sooner (it clipped ours to the
+	// channel's window); a later one never extends the store's wait: the
+	// store closes at its own expiry (telling the gateway, if it can be
+	// told), and a payment confirmed after that still re-opens the order.
+	if exp := p.GetDateTime("expires_at"); !t.ExpiresAt.IsZero() && p.GetString("status") == PaymentUnpaid &&
+		(exp.IsZero() || t.ExpiresAt.Before(exp.Time())) {
 		p.Set("expires_at", t.ExpiresAt.UTC())
 	}
 	if p.GetString("status") == PaymentUnpaid && t.Total > 0 && t.Amount == int64(p.GetInt("amount")) && t.Total != int64(p.GetInt("total")) {

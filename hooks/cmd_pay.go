@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/vipbase/vipbase/payment"
+	"github.com/vipbase/vipbase/payment/midtrans"
 	"github.com/vipbase/vipbase/payment/tripay"
 )
 
@@ -24,7 +25,7 @@ const payCheckAmount = 50_000
 
 // errNoGateway names what to set; a store without a gateway takes only the
 // wallet, which nobody can top up.
-var errNoGateway = errors.New("no payment gateway is configured: set TRIPAY_API_KEY, TRIPAY_PRIVATE_KEY and TRIPAY_MERCHANT_CODE (or run serve --sandbox)")
+var errNoGateway = errors.New("no payment gateway is configured: set TRIPAY_API_KEY, TRIPAY_PRIVATE_KEY and TRIPAY_MERCHANT_CODE, or MIDTRANS_SERVER_KEY (or run serve --sandbox)")
 
 // payCommand is `vipbase pay check`. Like `vip check` it exits 1 itself on
 // failure, since PocketBase drops RunE errors from the exit code.
@@ -82,7 +83,7 @@ func (s *Service) PayCheck(ctx context.Context, w io.Writer, publicURL string) e
 func (s *Service) checkGateway(ctx context.Context, w io.Writer, gw payment.Gateway, publicURL string) error {
 	baseURL, merchant := s.gatewayAccount(gw)
 	mode := "production"
-	if strings.Contains(baseURL, "api-sandbox") {
+	if strings.Contains(baseURL, "api-sandbox") || strings.Contains(baseURL, ".sandbox.") || strings.Contains(baseURL, "127.0.0.1") {
 		mode = "sandbox"
 	}
 	if merchant == "" {
@@ -91,6 +92,11 @@ func (s *Service) checkGateway(ctx context.Context, w io.Writer, gw payment.Gate
 	fmt.Fprintf(w, "%s — %s (%s), merchant %s\n", gw.Name(), baseURL, mode, merchant)
 
 	list, err := gw.Channels(ctx)
+	if err == nil && gw.Name() == midtrans.Name {
+		// Midtrans lists no channels: the key is tried on a status lookup
+		// of an order that does not exist (404 = accepted, 401 = refused).
+		_, err = gw.Status(ctx, "VIPBASE-PAY-CHECK")
+	}
 	if err != nil {
 		err = explainGatewayError(gw.Name(), baseURL, err)
 		fmt.Fprintf(w, "  credentials  ✗ %v\n", err)
@@ -106,8 +112,14 @@ func (s *Service) checkGateway(ctx context.Context, w io.Writer, gw payment.Gate
 // client's own base URL when it tells it (it is where requests really go),
 // else the configured one.
 func (s *Service) gatewayAccount(gw payment.Gateway) (baseURL, merchant string) {
-	if gw.Name() == tripay.Name {
+	switch gw.Name() {
+	case tripay.Name:
 		baseURL, merchant = s.cfg.TripayAPIURL, s.cfg.TripayMerchantCode
+	case midtrans.Name:
+		merchant = "(the Server Key's account)"
+	}
+	if c, ok := gw.(interface{ CoreURL() string }); ok {
+		baseURL = c.CoreURL()
 	}
 	if b, ok := gw.(interface{ BaseURL() string }); ok {
 		baseURL = b.BaseURL()
@@ -133,8 +145,11 @@ func withoutUserinfo(raw string) string {
 // a refusal of the key (or of the account behind it).
 func explainGatewayError(gateway, baseURL string, err error) error {
 	keyVar := "the gateway's API key"
-	if gateway == tripay.Name {
+	switch gateway {
+	case tripay.Name:
 		keyVar = "TRIPAY_API_KEY"
+	case midtrans.Name:
+		keyVar = "MIDTRANS_SERVER_KEY (and MIDTRANS_ENV)"
 	}
 	var refused *payment.RefusedError
 	if errors.As(err, &refused) {
@@ -275,8 +290,11 @@ func (s *Service) gatewayCallbackURL(gateway, publicURL string) string {
 // warning when the gateway could not reach it from the internet.
 func printCallback(w io.Writer, gateway, callback string) {
 	where := "the gateway's merchant dashboard"
-	if gateway == tripay.Name {
+	switch gateway {
+	case tripay.Name:
 		where = "the Tripay merchant dashboard (Pengaturan › Callback URL)"
+	case midtrans.Name:
+		where = "the Midtrans dashboard (Settings › Payment › Notification URL)"
 	}
 	const hint = "set your public URL: --public-url, VIPBASE_PUBLIC_URL or Settings › Application URL"
 	switch {

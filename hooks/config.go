@@ -66,6 +66,11 @@ type Config struct {
 	// are not offered. TripayAPIURL defaults to production.
 	TripayAPIKey, TripayPrivateKey, TripayMerchantCode string
 	TripayAPIURL                                       string
+	// Midtrans (design §2): without the Server Key the MIDTRANS channel is
+	// not offered. MidtransEnv is production (default) or sandbox; the two
+	// URLs, when set, override the environment's.
+	MidtransServerKey, MidtransEnv  string
+	MidtransSnapURL, MidtransAPIURL string
 	// Gateways, when set, replace the gateways built from the fields above
 	// (tests point them at simulators).
 	Gateways []payment.Gateway
@@ -116,6 +121,15 @@ func ConfigFromEnv() (Config, error) {
 		TripayMerchantCode:  strings.TrimSpace(os.Getenv("TRIPAY_MERCHANT_CODE")),
 		TripayAPIURL:        envOr("TRIPAY_API_URL", tripay.DefaultBaseURL),
 		PublicURL:           strings.TrimSpace(os.Getenv("VIPBASE_PUBLIC_URL")),
+		MidtransServerKey:   strings.TrimSpace(os.Getenv("MIDTRANS_SERVER_KEY")),
+		MidtransEnv:         strings.ToLower(strings.TrimSpace(os.Getenv("MIDTRANS_ENV"))),
+		MidtransSnapURL:     strings.TrimSpace(os.Getenv("MIDTRANS_SNAP_URL")),
+		MidtransAPIURL:      strings.TrimSpace(os.Getenv("MIDTRANS_API_URL")),
+	}
+	switch cfg.MidtransEnv {
+	case "", "production", "sandbox":
+	default:
+		return cfg, fmt.Errorf("MIDTRANS_ENV must be production or sandbox, not %q", cfg.MidtransEnv)
 	}
 	switch cfg.PriceLevel {
 	case "", "basic", "premium", "special":

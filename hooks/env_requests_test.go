@@ -21,12 +21,19 @@ func (r response) data() map[string]any {
 	return d
 }
 
+// rawBody is a request body sent byte for byte.
+type rawBody string
+
 func (e *env) do(method, url, token string, body any, headers ...string) response {
 	var rd io.Reader
-	if body != nil {
-		b, err := json.Marshal(body)
+	switch b := body.(type) {
+	case nil:
+	case rawBody: // sent as is, e.g. a signed notification
+		rd = bytes.NewReader([]byte(b))
+	default:
+		raw, err := json.Marshal(b)
 		require.NoError(e.t, err)
-		rd = bytes.NewReader(b)
+		rd = bytes.NewReader(raw)
 	}
 	req := httptest.NewRequest(method, url, rd)
 	req.Header.Set("Content-Type", "application/json")

@@ -17,6 +17,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"github.com/vipbase/vipbase/payment"
+	"github.com/vipbase/vipbase/payment/midtrans"
 	"github.com/vipbase/vipbase/payment/tripay"
 )
 
@@ -35,7 +36,7 @@ const paymentConfirmWait = 30 * time.Second
 
 // notifyGateways are the gateways whose notification routes exist, whether
 // configured or not (unconfigured: every notification is refused).
-var notifyGateways = []string{tripay.Name}
+var notifyGateways = []string{tripay.Name, midtrans.Name}
 
 // notifyAnswer is what each gateway expects once a notification is taken.
 var notifyAnswer = map[string]any{"success": true}

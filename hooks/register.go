@@ -16,6 +16,7 @@ import (
 	"github.com/vipbase/vipbase/hooks/wallet"
 	"github.com/vipbase/vipbase/internal/pbsqlite"
 	"github.com/vipbase/vipbase/payment"
+	"github.com/vipbase/vipbase/payment/midtrans"
 	"github.com/vipbase/vipbase/payment/tripay"
 	tripaysandbox "github.com/vipbase/vipbase/payment/tripay/sandbox"
 	"github.com/vipbase/vipbase/vipreseller"
@@ -75,6 +76,16 @@ func Register(app core.App, cfg Config) (*Service, error) {
 	if s.gateways == nil && s.cfg.TripayConfigured() {
 		s.gateways = append(s.gateways, tripay.New(s.cfg.TripayAPIKey, s.cfg.TripayPrivateKey, s.cfg.TripayMerchantCode,
 			tripay.WithBaseURL(s.cfg.TripayAPIURL), tripay.WithTimeout(s.cfg.Timeout)))
+	}
+	if cfg.Gateways == nil && s.cfg.MidtransServerKey != "" {
+		opts := []midtrans.Option{midtrans.WithEnvironment(s.cfg.MidtransEnv), midtrans.WithTimeout(s.cfg.Timeout)}
+		if s.cfg.MidtransSnapURL != "" {
+			opts = append(opts, midtrans.WithSnapURL(s.cfg.MidtransSnapURL))
+		}
+		if s.cfg.MidtransAPIURL != "" {
+			opts = append(opts, midtrans.WithCoreURL(s.cfg.MidtransAPIURL))
+		}
+		s.gateways = append(s.gateways, midtrans.New(s.cfg.MidtransServerKey, opts...))
 	}
 	s.client = s.cfg.Client
 	if s.client == nil && s.cfg.Configured() {
