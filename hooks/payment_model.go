@@ -146,7 +146,7 @@ func paymentView(p *core.Record) map[string]any {
 		"instructions": p.Get("instructions"), "expiresAt": p.GetDateTime("expires_at"), "paidAt": p.GetDateTime("paid_at"),
 		"refundDue": p.GetInt("refund_due"),
 	}
-	if v["instructions"] == nil {
+	if raw := strings.TrimSpace(p.GetString("instructions")); raw == "" || raw == "null" {
 		v["instructions"] = []any{}
 	}
 	return v

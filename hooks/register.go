@@ -18,6 +18,7 @@ import (
 	"github.com/vipbase/vipbase/payment"
 	"github.com/vipbase/vipbase/payment/midtrans"
 	"github.com/vipbase/vipbase/payment/tripay"
+	midsandbox "github.com/vipbase/vipbase/payment/midtrans/sandbox"
 	tripaysandbox "github.com/vipbase/vipbase/payment/tripay/sandbox"
 	"github.com/vipbase/vipbase/vipreseller"
 	"github.com/vipbase/vipbase/vipreseller/sandbox"
@@ -48,6 +49,7 @@ type Service struct {
 	gateways      []payment.Gateway // configured payment gateways (Tripay first)
 	payChannels   channelCache
 	tripaySandbox *tripaysandbox.Server // non-nil in --sandbox mode
+	midSandbox    *midsandbox.Server    // non-nil in --sandbox mode
 	// payCallbackBase, when set (sandbox: the loopback address), replaces
 	// the public URL in gateway callback URLs.
 	payCallbackBase string
@@ -125,6 +127,9 @@ func Register(app core.App, cfg Config) (*Service, error) {
 		}
 		if s.tripaySandbox != nil {
 			s.tripaySandbox.Close()
+		}
+		if s.midSandbox != nil {
+			s.midSandbox.Close()
 		}
 		return e.Next()
 	})

@@ -11,6 +11,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/vipbase/vipbase/hooks/wallet"
+	midsandbox "github.com/vipbase/vipbase/payment/midtrans/sandbox"
 	tripaysandbox "github.com/vipbase/vipbase/payment/tripay/sandbox"
 	"github.com/vipbase/vipbase/vipreseller/sandbox"
 )
@@ -56,6 +57,17 @@ func (s *Service) startSandbox() error {
 	s.cfg.TripayAPIURL = pay.URL
 	s.cfg.TripayAPIKey, s.cfg.TripayPrivateKey, s.cfg.TripayMerchantCode = pay.APIKey(), pay.PrivateKey(), pay.MerchantCode()
 
+	// And the Midtrans simulator any MIDTRANS_*.
+	mid, err := midsandbox.Start(midsandbox.Config{})
+	if err != nil {
+		pay.Close()
+		srv.Close()
+		return fmt.Errorf("start Midtrans simulator: %w", err)
+	}
+	s.midSandbox = mid
+	s.cfg.MidtransServerKey, s.cfg.MidtransEnv = mid.ServerKey(), "sandbox"
+	s.cfg.MidtransSnapURL, s.cfg.MidtransAPIURL = mid.SnapURL, mid.CoreURL
+
 	s.app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		callback := "http://" + loopbackAddr(se.Server.Addr) + WebhookPath
 		s.payCallbackBase = "http://" + loopbackAddr(se.Server.Addr)
@@ -69,6 +81,7 @@ func (s *Service) startSandbox() error {
 		fmt.Fprintf(os.Stderr, "  try: VIP_RESELLER_API_URL=%s VIP_RESELLER_API_ID=%s VIP_RESELLER_API_KEY=%s vipbase vip check\n",
 			srv.URL, srv.APIID(), srv.APIKey())
 		fmt.Fprintf(os.Stderr, "Sandbox Tripay: %s (merchant %s)\n", pay.URL, pay.MerchantCode())
+		fmt.Fprintf(os.Stderr, "Sandbox Midtrans: %s (Core %s)\n", mid.SnapURL, mid.CoreURL)
 		if err := s.ensureDemoUser(); err != nil {
 			s.app.Logger().Error("sandbox: could not create the demo shopper", "error", err)
 		}
