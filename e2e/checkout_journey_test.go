@@ -220,9 +220,11 @@ func (b *browser) storedToken(number string) string {
 }
 
 type channelView struct {
-	Code  string `json:"code"`
-	Fee   int64  `json:"fee"`
-	Total int64  `json:"total"`
+	Code    string `json:"code"`
+	Group   string `json:"group"`
+	Gateway string `json:"gateway"`
+	Fee     int64  `json:"fee"`
+	Total   int64  `json:"total"`
 }
 
 type checkoutView struct {
@@ -232,6 +234,7 @@ type checkoutView struct {
 	} `json:"order"`
 	Payment struct {
 		Number      string `json:"number"`
+		Gateway     string `json:"gateway"`
 		Channel     string `json:"channel"`
 		Status      string `json:"status"`
 		Amount      int64  `json:"amount"`
@@ -244,9 +247,10 @@ type checkoutView struct {
 }
 
 type paymentRow struct {
-	ID     string `json:"id"`
-	Status string `json:"status"`
-	Total  int64  `json:"total"`
+	ID      string `json:"id"`
+	Gateway string `json:"gateway"`
+	Status  string `json:"status"`
+	Total   int64  `json:"total"`
 }
 
 // channel is one channel of GET /api/payments/channels as a guest sees it.
@@ -320,6 +324,135 @@ func (a *app) appliedEvents(t *testing.T, paymentID string) int {
 	a.mustCall(t, "GET", "/api/collections/payment_events/records?perPage=1&filter="+
 		url.QueryEscape(fmt.Sprintf(`payment=%q && outcome="applied"`, paymentID)), nil, &list)
 	return list.TotalItems
+}
+
+// appliedEventsFrom counts the payment's notifications from gateway that were applied.
+func (a *app) appliedEventsFrom(t *testing.T, paymentID, gateway string) int {
+	t.Helper()
+	var list struct {
+		TotalItems int `json:"totalItems"`
+	}
+	a.mustCall(t, "GET", "/api/collections/payment_events/records?perPage=1&filter="+
+		url.QueryEscape(fmt.Sprintf(`payment=%q && gateway=%q && outcome="applied"`, paymentID, gateway)), nil, &list)
+	return list.TotalItems
+}
+
+// TestMidtransGuestJourney is a guest paying through Midtrans Snap on a phone:
+// Telkomsel 10.000 with the MIDTRANS channel, the invoice sends the shopper to
+// Midtrans's (simulated) hosted page, where QRIS is picked and paid; the
+// page's finish link brings the shopper back to the invoice (with Midtrans's
+// query on the hash), which follows the order to its SN.
+func TestMidtransGuestJourney(t *testing.T) {
+	started := time.Now()
+	a := startApp(t)
+	b := newBrowser(t)
+	tel := a.product(t, "TELKOMSEL_10K")
+	mid := a.channel(t, tel.Price, "MIDTRANS")
+	if mid.Gateway != "midtrans" || mid.Fee != 0 || mid.Total != tel.Price {
+		t.Fatalf("REST: MIDTRANS channel %+v for price %d", mid, tel.Price)
+	}
+
+	b.do("open the store as a guest", 30*time.Second,
+		chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2)),
+		chromedp.Navigate(a.store+"/"),
+		chromedp.WaitVisible(chromedp.CSS(`html[data-ready="true"] [data-testid="product"]`)),
+	)
+	b.pickProduct("TELKOMSEL_10K")
+	b.do("fill the number, WhatsApp and Midtrans", 10*time.Second,
+		chromedp.SendKeys(tid("input-target"), "081234567890"),
+		chromedp.SendKeys(tid("input-phone"), "0812 1111 2222"),
+		chromedp.Click(chromedp.CSS(`[data-testid="channel-group"][data-group="midtrans"] > summary`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="channel"][data-code="MIDTRANS"]`)),
+		chromedp.Click(chromedp.CSS(`[data-testid="channel"][data-code="MIDTRANS"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="channel"][data-code="MIDTRANS"] input:checked`)),
+	)
+	b.textIs("Midtrans group", chromedp.CSS(`[data-testid="channel-group"][data-group="midtrans"] .ch-head`), "Midtrans")
+	b.textIs("Midtrans fee line", chromedp.CSS(`[data-testid="channel"][data-code="MIDTRANS"] .ch-fee`), "Tanpa biaya tambahan · pilih metode di halaman Midtrans")
+	b.textIs("fee", tid("order-fee"), "Gratis")
+	b.textIs("total", tid("order-total"), rupiah(tel.Price))
+	b.shot("channels-midtrans-phone")
+
+	number := b.checkout()
+	b.do("the Midtrans link", 15*time.Second, chromedp.WaitVisible(chromedp.CSS(`[data-testid="invoice"] [data-testid="invoice-checkout-link"][data-gateway="midtrans"]`)))
+	view := a.checkoutView(t, number, b.storedToken(number))
+	if view.Payment.Gateway != "midtrans" || view.Payment.Channel != "MIDTRANS" || view.Payment.QRString != "" || view.Payment.PayCode != "" ||
+		view.Payment.Total != tel.Price || !strings.Contains(view.Payment.CheckoutURL, "/snap/v2/vtweb/") {
+		b.fail("checkout as the API says", fmt.Errorf("payment %+v for price %d", view.Payment, tel.Price))
+	}
+	b.textIs("invoice total", tid("invoice-total"), rupiah(view.Payment.Total))
+	b.textIs("Midtrans link", tid("invoice-checkout-link"), "Bayar di halaman Midtrans (simulasi)")
+	shown := run(b, "the invoice", 5*time.Second, chromedp.Evaluate[map[string]any](`(() => {
+	  const inv = document.querySelector('[data-testid="invoice"]');
+	  return {qr: inv.querySelectorAll('[data-testid="invoice-qr-box"], canvas').length,
+	    code: inv.querySelectorAll('[data-testid="invoice-paycode"]').length,
+	    howto: inv.querySelectorAll('[data-testid="invoice-instructions"]').length,
+	    check: inv.querySelectorAll('[data-testid="check-payment"]').length,
+	    countdown: (inv.querySelector('[data-testid="invoice-countdown"]') || {}).textContent || '',
+	    text: inv.innerText};
+	})()`))
+	if shown["qr"].(float64) != 0 || shown["code"].(float64) != 0 || shown["howto"].(float64) != 0 {
+		b.fail("no QR, pay code or Tripay instructions", fmt.Errorf("%v", shown))
+	}
+	if shown["check"].(float64) != 1 || !strings.HasPrefix(shown["countdown"].(string), "Sisa waktu ") {
+		b.fail("countdown and Cek pembayaran", fmt.Errorf("%v", shown))
+	}
+	if txt := shown["text"].(string); strings.Contains(txt, "Tripay") {
+		b.fail("no Tripay label", fmt.Errorf("the Midtrans invoice says %q", txt))
+	}
+	b.shot("invoice-midtrans-phone")
+	href := run(b, "checkout link", 5*time.Second, chromedp.Evaluate[string](`document.querySelector('[data-testid="invoice-checkout-link"]').href`))
+	if href != view.Payment.CheckoutURL {
+		b.fail("checkout link", fmt.Errorf("link %q, API %q", href, view.Payment.CheckoutURL))
+	}
+
+	// Through to Midtrans's page: QRIS, Bayar, back to the store.
+	b.expectRefusal(404, "/favicon.ico")
+	b.do("open the Midtrans page", 20*time.Second,
+		chromedp.Click(tid("invoice-checkout-link")),
+		chromedp.WaitVisible(tid("method-qris")),
+	)
+	b.do("pick QRIS and pay", 20*time.Second,
+		chromedp.Click(tid("method-qris")),
+		chromedp.WaitVisible(chromedp.CSS(`[data-status="pending"]`)),
+		chromedp.Click(chromedp.CSS(`button[data-testid="pay"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-status="settlement"]`)),
+		chromedp.WaitVisible(tid("finish")),
+	)
+	b.shot("midtrans-page-paid-phone")
+	finish := run(b, "finish link", 5*time.Second, chromedp.Evaluate[string](`document.querySelector('[data-testid="finish"]').href`))
+	if want := a.store + "/#/bayar/" + number + "?"; !strings.HasPrefix(finish, want) || !strings.Contains(finish, "order_id=") {
+		t.Errorf("finish link %s, want %s…order_id=…", finish, want)
+	}
+	b.do("back to the store", 20*time.Second,
+		chromedp.Click(tid("finish")),
+		chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf(`html[data-ready="true"] [data-testid="invoice"][data-number=%q]`, number))),
+	)
+	if hash := run(b, "location", 5*time.Second, chromedp.Evaluate[string](`location.hash`)); hash != "#/bayar/"+number {
+		t.Errorf("back from Midtrans the page is at %s, want #/bayar/%s", hash, number)
+	}
+	b.do("the order succeeds", finalWait,
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="invoice"][data-state="success"] [data-testid="invoice-sn"]`)))
+	b.textIs("status", tid("invoice-status"), "Berhasil")
+	b.shot("invoice-midtrans-success-phone")
+
+	// The same story through the REST API.
+	pay := a.payment(t, number)
+	if pay.Status != "paid" || pay.Gateway != "midtrans" || pay.Total != view.Payment.Total {
+		t.Errorf("REST: payment %+v, want paid on midtrans for %d", pay, view.Payment.Total)
+	}
+	if n := a.appliedEventsFrom(t, pay.ID, "midtrans"); n < 1 {
+		t.Errorf("REST: no applied midtrans payment_events for %s", number)
+	}
+	o := a.orderByNumber(t, view.Order.OrderNumber)
+	if o.Status != "success" || o.SN == "" || o.Target != "081234567890" {
+		t.Errorf("REST: order %+v, want success with an SN", o)
+	}
+	b.textIs("SN", tid("invoice-sn"), o.SN)
+	if msgs := b.consoleErrors(); len(msgs) > 0 {
+		b.fail("browser console", fmt.Errorf("errors:\n%s", strings.Join(msgs, "\n")))
+	}
+	t.Logf("screenshots: %s", b.artifacts)
+	t.Logf("Midtrans journey took %s", time.Since(started).Round(time.Millisecond))
 }
 
 // TestMemberTopupJourney is a member topping up the wallet through Tripay:

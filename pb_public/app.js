@@ -151,7 +151,19 @@
   };
   const FINAL = { success: true, failed: true, partial: true, expired: true };
   // Payment channel groups, in the order the picker shows them.
-  const GROUPS = [['wallet', 'Saldo'], ['qris', 'QRIS'], ['ewallet', 'E-Wallet'], ['va', 'Virtual Account'], ['retail', 'Gerai retail']];
+  // A Midtrans channel gets its own group whatever its group says: the
+  // shopper picks QRIS, GoPay, a VA… on Midtrans's page, not here.
+  const GROUPS = [['wallet', 'Saldo'], ['qris', 'QRIS'], ['midtrans', 'Midtrans'], ['ewallet', 'E-Wallet'], ['va', 'Virtual Account'], ['retail', 'Gerai retail']];
+  const groupOf = (c) => (c.gateway === 'midtrans' ? 'midtrans' : c.group);
+  // The gateway's hosted page: its name and the label of the link to it.
+  const gatewayName = (p) => (p && p.gateway === 'midtrans' ? 'Midtrans' : 'Tripay');
+  function payPageLabel(p) {
+    let sandbox = /\/api-sandbox\//.test(p.checkoutUrl || '');
+    if (p.gateway === 'midtrans') {
+      try { sandbox = new URL(p.checkoutUrl).hostname !== 'app.midtrans.com'; } catch (_) { sandbox = false; }
+    }
+    return 'Bayar di halaman ' + gatewayName(p) + (sandbox ? ' (simulasi)' : '');
+  }
   const LEDGER = { deposit: 'Isi saldo', purchase: 'Pembelian', refund: 'Pengembalian dana', adjustment: 'Penyesuaian' };
   const PHONE_TYPES = { 'pulsa-reguler': 1, 'pulsa-transfer': 1, 'paket-internet': 1, 'paket-telepon': 1 };
   const TYPE_LABEL = {
@@ -342,7 +354,12 @@
       case 'bayar':
         if (!arg) { go('#/lacak'); return; }
         show('invoice');
-        openInvoice(decodeURIComponent(arg), params.get('token') || '');
+        if (params.has('order_id') && history.replaceState) {
+          // Drop the gateway's query: a shared or reloaded link is the invoice's own.
+          const keep = params.get('token') ? '?token=' + encodeURIComponent(params.get('token')) : '';
+          history.replaceState(history.state, '', '#/bayar/' + arg + keep);
+        }
+        openInvoice(decodeURIComponent(arg), params.get('token') || '', params.get('transaction_status') || '');
         break;
       case 'lacak':
         show('track');
@@ -571,7 +588,7 @@
   function renderChannels(box, list, opts) {
     const known = new Set(GROUPS.map((g) => g[0]));
     const groups = GROUPS.concat([['other', 'Lainnya']]).map(([g, label]) =>
-      [g, label, list.filter((c) => (g === 'other' ? !known.has(c.group) : c.group === g))]).filter((x) => x[2].length);
+      [g, label, list.filter((c) => (g === 'other' ? !known.has(groupOf(c)) : groupOf(c) === g))]).filter((x) => x[2].length);
     if (!groups.length) {
       box.replaceChildren(h('p', { class: 'muted', 'data-testid': 'channels-empty' }, 'Belum ada metode pembayaran untuk nominal ini.'));
       return;
@@ -585,10 +602,14 @@
       h('span', { class: 'ch-from' }, g === 'wallet' ? '' : (items.length > 1 ? 'mulai ' : '') + rp(Math.min(...items.map((c) => c.total))))),
     h('div', { class: 'ch-items' }, items.map((c) => {
       const short = c.code === 'SALDO' && balanceNow() < c.total;
-      const fee = c.code === 'SALDO' ? 'Saldo Anda ' + rp(balanceNow()) + (short ? ' · tidak cukup' : '') : (c.fee ? 'Biaya ' + rp(c.fee) : 'Tanpa biaya');
+      const mid = c.gateway === 'midtrans';
+      const fee = c.code === 'SALDO' ? 'Saldo Anda ' + rp(balanceNow()) + (short ? ' · tidak cukup' : '')
+        : mid ? (c.fee ? 'Biaya ' + rp(c.fee) : 'Tanpa biaya tambahan') + ' · pilih metode di halaman Midtrans'
+          : (c.fee ? 'Biaya ' + rp(c.fee) : 'Tanpa biaya');
       const id = opts.name + '-' + c.code;
       return h('label', {
-        class: 'channel' + (short ? ' off' : ''), for: id, 'data-testid': opts.testid, dataset: { code: c.code, group: c.group, fee: c.fee, total: c.total },
+        class: 'channel' + (short ? ' off' : ''), for: id, 'data-testid': opts.testid,
+        dataset: { code: c.code, group: c.group, gateway: c.gateway || '', fee: c.fee, total: c.total },
       },
       h('input', { type: 'radio', id, name: opts.name, value: c.code, checked: c.code === opts.selected, disabled: short }),
       h('span', { class: 'ch-name' }, c.name),
@@ -1037,10 +1058,14 @@
 
   const tokenOf = (number) => (storedPayments()[number] || {}).token || '';
 
-  function openInvoice(number, token) {
+  // A gateway's return (Midtrans appends ?order_id=…&status_code=…&transaction_status=…
+  // to the hash) opens the invoice too; its claim is only a hint until the
+  // store has confirmed the payment.
+  function openInvoice(number, token, returned) {
     stopInvoice();
     if (!S.inv || S.inv.number !== number) S.inv = { number, token: '', data: null };
     S.inv.token = token || S.inv.token || tokenOf(number);
+    if (returned) S.inv.returned = /^(settlement|capture)$/.test(returned) ? returned : '';
     if (token) rememberPayment(number, token, {});
     S.inv.shown = '';
     S.inv.error = '';
@@ -1153,7 +1178,7 @@
     return qrLib;
   }
   // A real, scannable QR of the gateway's qr_string, drawn on a canvas.
-  function qrBox(text, number) {
+  function qrBox(text, number, gateway) {
     const box = h('div', { class: 'qr', 'data-testid': 'invoice-qr-box' }, h('p', { class: 'muted' }, 'Membuat kode QR…'));
     loadQR().then((qrcode) => {
       const q = qrcode(0, 'M');
@@ -1172,7 +1197,7 @@
       const save = h('a', { class: 'btn btn-ghost btn-small', download: 'QRIS-' + number + '.png', href: c.toDataURL('image/png'), 'data-testid': 'invoice-qr-download' }, 'Simpan gambar QR');
       box.replaceChildren(c, save);
     }, () => {
-      box.replaceChildren(h('p', { class: 'err' }, 'Kode QR gagal dibuat. Gunakan tombol "Bayar di halaman Tripay".'));
+      box.replaceChildren(h('p', { class: 'err' }, 'Kode QR gagal dibuat. Gunakan tombol "Bayar di halaman ' + gateway + '".'));
     });
     return box;
   }
@@ -1220,7 +1245,7 @@
     const p = d.payment;
     const o = d.order;
     const state = progressOf(d);
-    const key = JSON.stringify([d, inv.error, inv.checkMsg, S.channelNames[p.channel] || '']);
+    const key = JSON.stringify([d, inv.error, inv.checkMsg, inv.returned || '', S.channelNames[p.channel] || '']);
     if (inv.shown === key) return; // unchanged: keep the QR, the open steps and the selection
     inv.shown = key;
     const box = tid('invoice');
@@ -1231,6 +1256,7 @@
     box.dataset.order = o ? o.status : '';
     const deposit = !o;
     const chName = S.channelNames[p.channel] || p.channel;
+    const midtrans = p.gateway === 'midtrans';
     const parts = [
       h('div', { class: 'head' },
         h('div', {}, h('h2', {}, deposit ? 'Isi saldo' : (o.serviceName || o.service)),
@@ -1242,10 +1268,12 @@
       parts.push(h('div', { class: 'pay-box' },
         h('div', { class: 'pay-total' }, h('span', {}, 'Total bayar'),
           h('strong', { 'data-testid': 'invoice-total', dataset: { amount: p.total } }, rp(p.total))),
-        h('p', { class: 'muted small' }, p.fee ? 'Sudah termasuk biaya layanan ' + rp(p.fee) + ' (' + chName + ').' : 'Tanpa biaya layanan (' + chName + ').'),
+        h('p', { class: 'muted small', 'data-testid': 'invoice-fee-note' }, midtrans
+          ? (p.fee ? 'Sudah termasuk biaya layanan ' + rp(p.fee) + '.' : 'Tanpa biaya tambahan.')
+          : p.fee ? 'Sudah termasuk biaya layanan ' + rp(p.fee) + ' (' + chName + ').' : 'Tanpa biaya layanan (' + chName + ').'),
         h('p', { class: 'countdown', 'data-testid': 'invoice-countdown', 'aria-live': 'off' }, countdownText(p)),
         h('p', { class: 'muted small' }, 'Bayar sebelum ' + fmtDate(p.expiresAt) + '.')));
-      if (p.qrString) parts.push(qrBox(p.qrString, p.number));
+      if (p.qrString) parts.push(qrBox(p.qrString, p.number, gatewayName(p)));
       if (p.payCode) {
         const va = /VA$/.test(p.channel) || /virtual account/i.test(chName);
         parts.push(h('div', { class: 'code-box' },
@@ -1254,11 +1282,21 @@
             h('code', { 'data-testid': 'invoice-paycode', dataset: { code: p.payCode } }, p.payCode),
             h('button', { type: 'button', class: 'btn btn-small', 'data-testid': 'copy-paycode', 'aria-label': 'Salin ' + (va ? 'nomor virtual account' : 'kode pembayaran') }, 'Salin'))));
       }
-      if (/QRIS/.test(p.channel) && !p.qrString) parts.push(h('p', { class: 'muted' }, 'Buka halaman Tripay untuk menampilkan kode QR.'));
+      if (!midtrans && /QRIS/.test(p.channel) && !p.qrString) parts.push(h('p', { class: 'muted' }, 'Buka halaman ' + gatewayName(p) + ' untuk menampilkan kode QR.'));
+      if (midtrans) {
+        // Midtrans shows the QR, the VA number or the e-wallet button on its own page.
+        parts.push(h('div', { class: 'gw-box', 'data-testid': 'invoice-midtrans' },
+          h('ol', {},
+            h('li', {}, 'Tekan ', h('b', {}, 'Bayar di halaman Midtrans'), '.'),
+            h('li', {}, 'Pilih metode: QRIS, GoPay, ShopeePay atau Virtual Account.'),
+            h('li', {}, 'Selesaikan pembayaran, lalu kembali ke toko. Halaman ini diperbarui otomatis.'))));
+        if (inv.returned) {
+          parts.push(h('p', { class: 'note', 'data-testid': 'invoice-returned' }, 'Pembayaran Anda sedang dikonfirmasi. Mohon tunggu sebentar…'));
+        }
+      }
       if (p.checkoutUrl) {
-        const sandbox = /\/api-sandbox\//.test(p.checkoutUrl);
-        parts.push(h('a', { class: 'btn btn-ghost btn-block', href: p.checkoutUrl, rel: 'noopener', 'data-testid': 'invoice-checkout-link' },
-          sandbox ? 'Bayar di halaman Tripay (simulasi)' : 'Bayar di halaman Tripay'));
+        parts.push(h('a', { class: 'btn btn-block' + (midtrans ? '' : ' btn-ghost'), href: p.checkoutUrl, rel: 'noopener', 'data-testid': 'invoice-checkout-link', dataset: { gateway: p.gateway || '' } },
+          payPageLabel(p)));
       }
       const steps = Array.isArray(p.instructions) ? p.instructions : [];
       if (steps.length) {
@@ -1267,7 +1305,7 @@
             h('summary', {}, s.title || 'Langkah pembayaran'),
             h('ol', {}, (Array.isArray(s.steps) ? s.steps : []).map((x) => h('li', {}, richText(x))))))));
       }
-      parts.push(h('button', { type: 'button', class: 'btn btn-block', 'data-testid': 'check-payment' }, 'Cek pembayaran'));
+      parts.push(h('button', { type: 'button', class: 'btn btn-block' + (midtrans && p.checkoutUrl ? ' btn-ghost' : ''), 'data-testid': 'check-payment' }, 'Cek pembayaran'));
       if (inv.checkMsg) parts.push(h('p', { class: 'muted center', 'data-testid': 'check-result', role: 'status' }, inv.checkMsg));
     }
     const rows = [];
@@ -1276,7 +1314,7 @@
       if (o.category === 'social') rows.push(['Jumlah', numberFmt.format(o.quantity)]);
       rows.push(['Harga', rp(o.amount)]);
     } else rows.push(['Nominal', rp(p.amount)]);
-    rows.push(['Biaya layanan', p.fee ? rp(p.fee) : 'Gratis'], ['Total', rp(p.total)], ['Metode', chName], ['No. tagihan', p.number]);
+    rows.push(['Biaya layanan', p.fee ? rp(p.fee) : 'Gratis'], ['Total', rp(p.total)], ['Metode', midtrans ? 'Midtrans' : chName], ['No. tagihan', p.number]);
     if (p.paidAt) rows.push(['Dibayar', fmtDate(p.paidAt)]);
     const summary = h('dl', { class: 'kv', 'data-testid': 'invoice-summary' }, rows.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
     const notes = [];
@@ -1404,7 +1442,7 @@
       h('dl', { class: 'kv' }, rows.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])),
       p && (token || loggedIn()) ? h('a', { class: 'btn btn-block', href: '#/bayar/' + encodeURIComponent(p.number), 'data-testid': 'track-open-invoice' }, 'Buka tagihan') : null,
       p && !token && !loggedIn() && p.status === 'unpaid' && p.checkoutUrl
-        ? h('a', { class: 'btn btn-block', href: p.checkoutUrl, rel: 'noopener' }, 'Bayar di halaman Tripay') : null,
+        ? h('a', { class: 'btn btn-block', href: p.checkoutUrl, rel: 'noopener' }, 'Bayar di halaman ' + gatewayName(p)) : null,
       state === 'success' ? h('p', { class: 'muted small' }, 'SN/token tampil di halaman tagihan pada perangkat yang dipakai saat memesan.') : null,
     ].filter(Boolean));
     out.hidden = false;
