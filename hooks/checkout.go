@@ -228,6 +228,10 @@ func (s *Service) findCheckout(app core.App, in CheckoutInput, hash string) (*Ch
 // resumeCheckout answers a replayed checkout; one whose gateway create
 // never got an answer is opened now (looked up first, never created twice).
 func (s *Service) resumeCheckout(gw payment.Gateway, c *Checkout) (*Checkout, error) {
+	if c.Payment != nil && c.Payment.GetString("reference") == "" && c.Payment.GetString("status") == PaymentFailed {
+		// Refused by the gateway: the replay gets the same answer.
+		return nil, errGatewayRefused("the gateway refused it; start a new checkout")
+	}
 	if c.Payment == nil || c.Payment.GetString("reference") != "" || c.Payment.GetString("status") != PaymentUnpaid {
 		return c, nil
 	}
@@ -321,7 +325,7 @@ func (s *Service) openAtGateway(gw payment.Gateway, c *Checkout) error {
 	// first create is in flight would otherwise find nothing, create again,
 	// and the first create's "duplicate merchant_ref" refusal would close a
 	// payment the gateway holds open.
-	defer openingLocks.lock(c.Payment.Id)()
+	defer s.openings.lock(c.Payment.Id)()
 	if fresh, err := s.app.FindRecordById("payments", c.Payment.Id); err == nil {
 		c.Payment = fresh
 		if fresh.GetString("reference") != "" || fresh.GetString("status") != PaymentUnpaid {
@@ -337,12 +341,14 @@ func (s *Service) openAtGateway(gw payment.Gateway, c *Checkout) error {
 		t   payment.Transaction
 		err error
 	)
-	if c.Replayed { // an earlier create may have happened: look first
+	uncertain := c.Replayed // an earlier create may have happened: look first
+	if uncertain {
 		t, err = gw.Find(ctx, req.Number)
 	}
-	if !c.Replayed || errors.Is(err, payment.ErrNotFound) {
+	if !uncertain || errors.Is(err, payment.ErrNotFound) {
 		t, err = gw.Create(ctx, req)
 		if errors.Is(err, payment.ErrUnknownOutcome) {
+			uncertain = true
 			if t, err = gw.Find(ctx, req.Number); errors.Is(err, payment.ErrNotFound) {
 				t, err = gw.Create(ctx, req)
 			}
@@ -352,6 +358,16 @@ func (s *Service) openAtGateway(gw payment.Gateway, c *Checkout) error {
 	switch {
 	case errors.As(err, &refused):
 		s.app.Logger().Warn("payments: the gateway refused a checkout", "gateway", gw.Name(), "payment", req.Number, "reason", refused.Message)
+		if ex, ok := gw.(payment.Expirer); ok && uncertain {
+			// A gateway whose lookup cannot see an unstarted transaction
+			// (Midtrans before a method is picked) refuses the repeated
+			// create because the first one exists, with a pay page nobody
+			// was given: closed there too, so nobody pays what the store
+			// closes here.
+			if xerr := ex.Expire(ctx, req.Number); xerr != nil {
+				s.app.Logger().Warn("payments: could not expire a payment the store closed", "gateway", gw.Name(), "payment", req.Number, "error", xerr)
+			}
+		}
 		if cerr := s.closeUnopened(p.Id, PaymentFailed, "The gateway refused the payment: "+refused.Message); cerr != nil {
 			return cerr
 		}
@@ -377,8 +393,6 @@ func (s *Service) openAtGateway(gw payment.Gateway, c *Checkout) error {
 	return nil
 }
 
-// openingLocks serialises openAtGateway per payment id.
-var openingLocks keyedLocks
 
 // keyedLocks is a mutex per key, dropped when nobody holds or waits for it.
 type keyedLocks struct {

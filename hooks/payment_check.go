@@ -97,7 +97,7 @@ func (s *Service) checkPayment(ctx context.Context, p *core.Record) error {
 	if p.GetString("reference") == "" {
 		// A checkout may be opening it right now: wait for it, then look
 		// again (it may have its reference now).
-		defer openingLocks.lock(p.Id)()
+		defer s.openings.lock(p.Id)()
 		if fresh, ferr := s.app.FindRecordById("payments", p.Id); ferr == nil {
 			if fresh.GetString("status") != PaymentUnpaid {
 				return nil

@@ -17,8 +17,8 @@ import (
 	"github.com/vipbase/vipbase/internal/pbsqlite"
 	"github.com/vipbase/vipbase/payment"
 	"github.com/vipbase/vipbase/payment/midtrans"
-	"github.com/vipbase/vipbase/payment/tripay"
 	midsandbox "github.com/vipbase/vipbase/payment/midtrans/sandbox"
+	"github.com/vipbase/vipbase/payment/tripay"
 	tripaysandbox "github.com/vipbase/vipbase/payment/tripay/sandbox"
 	"github.com/vipbase/vipbase/vipreseller"
 	"github.com/vipbase/vipbase/vipreseller/sandbox"
@@ -58,6 +58,7 @@ type Service struct {
 	payConfirms     confirmGroup                   // status lookups shared by concurrent confirmations
 	payChecking     sync.Mutex                     // one vip_payments_check at a time
 	checkLimits     checkLimiter                   // "Cek pembayaran" per payment and IP
+	openings        keyedLocks                     // one gateway opening (or unopened check) per payment at a time
 }
 
 // Register wires vipbase onto app: routes, hooks, crons and (for the real

@@ -12,7 +12,6 @@ import (
 
 	"github.com/vipbase/vipbase/hooks"
 	"github.com/vipbase/vipbase/hooks/wallet"
-	tripaysandbox "github.com/vipbase/vipbase/payment/tripay/sandbox"
 	"github.com/vipbase/vipbase/vipreseller/sandbox"
 )
 
@@ -140,9 +139,9 @@ type soakEnd struct {
 	owned   map[string]bool       // order id → the provider executed it
 
 	payments   []soakPayment
-	payByOrder map[string][]*soakPayment            // by order id
-	gw         map[string]tripaysandbox.Transaction // the gateway's transactions by our payment number
-	deposits   map[string][]int64                   // ledger deposits tied to an order (checkout payments), by order id
+	payByOrder map[string][]*soakPayment // by order id
+	gw         map[string]soakGatewayTxn // the gateways' transactions by our payment number
+	deposits   map[string][]int64        // ledger deposits tied to an order (checkout payments), by order id
 
 	perOrder  map[string][]provRequest // order requests the provider got, by order id
 	orderReqs int                      // order requests the provider got

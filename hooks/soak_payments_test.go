@@ -24,6 +24,8 @@ import (
 
 	"github.com/vipbase/vipbase/hooks"
 	"github.com/vipbase/vipbase/payment"
+	"github.com/vipbase/vipbase/payment/midtrans"
+	midsandbox "github.com/vipbase/vipbase/payment/midtrans/sandbox"
 	"github.com/vipbase/vipbase/payment/tripay"
 	tripaysandbox "github.com/vipbase/vipbase/payment/tripay/sandbox"
 )
@@ -78,6 +80,7 @@ type soakPayIntent struct {
 // soakPay is the payment side of the world.
 type soakPay struct {
 	tp      *tripaysandbox.Server
+	mt      *midsandbox.Server
 	front   *httptest.Server             // the store's stable public URL (notifications), whatever instance runs
 	handler atomic.Pointer[http.Handler] // the running instance's router; nil while restarting
 	prices  map[string]int64             // product id → price
@@ -99,6 +102,10 @@ func (w *soakWorld) setupPayments() {
 		RetrySchedule: []time.Duration{20 * time.Millisecond, 50 * time.Millisecond, 100 * time.Millisecond, 200 * time.Millisecond}})
 	require.NoError(t, err)
 	w.pay.tp = tp
+	mt, err := midsandbox.Start(midsandbox.Config{Seed: 535353,
+		RetrySchedule: []time.Duration{20 * time.Millisecond, 50 * time.Millisecond, 100 * time.Millisecond}})
+	require.NoError(t, err)
+	w.pay.mt = mt
 	w.pay.front = httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		h := w.pay.handler.Load()
 		if h == nil {
@@ -113,10 +120,16 @@ func (w *soakWorld) setupPayments() {
 // instance's kill switch, so a crashed one reaches nobody.
 func (w *soakWorld) payConfig(cfg *hooks.Config, kill *killSwitch) {
 	tp := w.pay.tp
-	cfg.Gateways = []payment.Gateway{tripay.New(tp.APIKey(), tp.PrivateKey(), tp.MerchantCode(),
-		tripay.WithBaseURL(tp.URL), tripay.WithTimeout(time.Second),
-		tripay.WithRetry(3, time.Millisecond, 5*time.Millisecond),
-		tripay.WithHTTPClient(&http.Client{Transport: kill}))}
+	mt := w.pay.mt
+	cfg.Gateways = []payment.Gateway{
+		tripay.New(tp.APIKey(), tp.PrivateKey(), tp.MerchantCode(),
+			tripay.WithBaseURL(tp.URL), tripay.WithTimeout(time.Second),
+			tripay.WithRetry(3, time.Millisecond, 5*time.Millisecond),
+			tripay.WithHTTPClient(&http.Client{Transport: kill})),
+		midtrans.New(mt.ServerKey(), midtrans.WithSnapURL(mt.SnapURL), midtrans.WithCoreURL(mt.CoreURL),
+			midtrans.WithTimeout(time.Second), midtrans.WithRetry(3, time.Millisecond, 5*time.Millisecond),
+			midtrans.WithHTTPClient(&http.Client{Transport: kill})),
+	}
 	cfg.PublicURL = w.pay.front.URL
 }
 
@@ -182,7 +195,7 @@ func (w *soakWorld) planPayments() []*soakPayIntent {
 				in.zone = soakZone
 			}
 		}
-		in.group = pick([]string{"qris", "ewallet", "va", "retail"}, 40, 20, 25, 15)
+		in.group = pick([]string{"qris", "ewallet", "va", "retail", "midtrans"}, 30, 15, 20, 10, 25)
 		in.outcome = pick([]string{payPaid, payNever, payLate, payWrong, payFailed, payExpire}, 62, 12, 8, 6, 6, 6)
 		in.check = rng.IntN(5) == 0
 		in.key = fmt.Sprintf("soakpay-%d-%d", i, rng.Int64())
@@ -255,13 +268,16 @@ func (w *soakWorld) shopPay(in *soakPayIntent) {
 			continue
 		}
 		all = append(all, m["code"].(string))
-		if m["group"] == in.group {
+		if m["group"] == in.group && m["gateway"] != "midtrans" {
 			inGroup = append(inGroup, m["code"].(string))
 		}
 	}
 	if len(all) == 0 {
 		w.payProblem("checkout %d: no channel for Rp %d", in.idx, price)
 		return
+	}
+	if in.group == "midtrans" {
+		inGroup = []string{"MIDTRANS"}
 	}
 	if len(inGroup) > 0 {
 		in.channel = inGroup[in.idx%len(inGroup)]
@@ -283,6 +299,12 @@ func (w *soakWorld) shopPay(in *soakPayIntent) {
 		if code == http.StatusCreated || code == http.StatusOK {
 			answer = b
 			break
+		}
+		data, _ := b["data"].(map[string]any)
+		if bcode, _ := data["code"].(string); code == http.StatusBadGateway && bcode == hooks.CodeGatewayRefused && in.channel == "MIDTRANS" {
+			// Midtrans cannot show an unstarted Snap: a create whose answer
+			// was lost is refused when repeated, and the checkout closed.
+			return
 		}
 		if code != 0 && code < 500 {
 			if code == http.StatusConflict && in.prod.tracked {
@@ -311,7 +333,53 @@ func (w *soakWorld) shopPay(in *soakPayIntent) {
 	if st := o["status"]; st != hooks.OrderUnpaid {
 		w.payProblem("checkout %d answered with order %v, want unpaid", in.idx, st)
 	}
-	ref := w.payRef(in.number)
+	if in.channel == "MIDTRANS" {
+		w.payMidtrans(in, total)
+	} else if ref := w.payRef(in.number); ref != "" {
+		w.payTripay(in, ref, total)
+	}
+	if in.check {
+		code, _ := w.payRequest(http.MethodPost, "/api/checkout/"+in.number+"/check?token="+in.token, "", nil, "")
+		if code != http.StatusOK && code != http.StatusTooManyRequests && code != http.StatusBadGateway && code != 0 && code != http.StatusServiceUnavailable {
+			w.payProblem("checkout %d: Cek pembayaran answered %d", in.idx, code)
+		}
+	}
+	if code, _ := w.payRequest(http.MethodGet, "/api/checkout/"+in.number+"?token="+in.token, "", nil, ""); code != http.StatusOK && code != 0 && code < 500 {
+		w.payProblem("checkout %d: invoice answered %d", in.idx, code)
+	}
+}
+
+// payMidtrans does what the shopper came to do on Midtrans's page: pick a
+// method (QRIS, GoPay or a VA), then pay, pay another amount, fail,
+// expire, or leave it.
+func (w *soakWorld) payMidtrans(in *soakPayIntent, total int64) {
+	mt := w.pay.mt
+	if _, ok := mt.Transaction(in.number); !ok {
+		return // the create's answer was lost: vip_payments_check looks it up
+	}
+	method := []string{midsandbox.MethodQRIS, midsandbox.MethodGoPay, midsandbox.MethodBCAVA, midsandbox.MethodBRIVA}[in.idx%4]
+	if err := mt.PickMethod(in.number, method); err != nil {
+		w.payProblem("checkout %d: midtrans pick %s: %v", in.idx, method, err)
+		return
+	}
+	var err error
+	switch in.outcome {
+	case payPaid:
+		err = mt.Pay(in.number)
+	case payWrong:
+		err = mt.PayAmount(in.number, total-500)
+	case payFailed:
+		err = mt.Fail(in.number)
+	case payExpire:
+		err = mt.Expire(in.number)
+	}
+	if err != nil {
+		w.payProblem("checkout %d: midtrans %s: %v", in.idx, in.outcome, err)
+	}
+}
+
+// payTripay does it on Tripay's simulator.
+func (w *soakWorld) payTripay(in *soakPayIntent, ref string, total int64) {
 	if ref == "" {
 		// The create's answer was lost and the replay could not reach the
 		// gateway either: vip_payments_check looks it up; nothing to pay.
@@ -330,15 +398,6 @@ func (w *soakWorld) shopPay(in *soakPayIntent) {
 	}
 	if err != nil {
 		w.payProblem("checkout %d: simulator %s: %v", in.idx, in.outcome, err)
-	}
-	if in.check {
-		code, _ := w.payRequest(http.MethodPost, "/api/checkout/"+in.number+"/check?token="+in.token, "", nil, "")
-		if code != http.StatusOK && code != http.StatusTooManyRequests && code != http.StatusBadGateway && code != 0 && code != http.StatusServiceUnavailable {
-			w.payProblem("checkout %d: Cek pembayaran answered %d", in.idx, code)
-		}
-	}
-	if code, _ := w.payRequest(http.MethodGet, "/api/checkout/"+in.number+"?token="+in.token, "", nil, ""); code != http.StatusOK && code != 0 && code < 500 {
-		w.payProblem("checkout %d: invoice answered %d", in.idx, code)
 	}
 }
 
@@ -370,8 +429,22 @@ func (w *soakWorld) injectPayFaults(rng *rand.Rand) {
 	}
 	k := kinds[rng.IntN(len(kinds))]
 	w.pay.tp.Inject(k.f)
+	mk := []struct {
+		name string
+		f    midsandbox.Fault
+	}{
+		{"mt-notify-duplicate", midsandbox.Fault{Kind: midsandbox.FaultNotifyDuplicate}},
+		{"mt-notify-lost", midsandbox.Fault{Kind: midsandbox.FaultNotifyLost}},
+		{"mt-notify-out-of-order", midsandbox.Fault{Kind: midsandbox.FaultNotifyOutOfOrder}},
+		{"mt-notify-late-pending", midsandbox.Fault{Kind: midsandbox.FaultNotifyLatePending}},
+		{"mt-notify-bad-signature", midsandbox.Fault{Kind: midsandbox.FaultNotifyBadSignature}},
+		{"mt-status-500", midsandbox.Fault{Kind: midsandbox.FaultHTTPError, Endpoint: midsandbox.EndpointStatus, Times: 3}},
+		{"mt-create-timeout", midsandbox.Fault{Kind: midsandbox.FaultTimeout, Endpoint: midsandbox.EndpointCreate, Delay: 1500 * time.Millisecond}},
+	}[rng.IntN(7)]
+	w.pay.mt.Inject(mk.f)
 	w.pay.mu.Lock()
 	w.pay.injected[k.name]++
+	w.pay.injected[mk.name]++
 	w.pay.mu.Unlock()
 }
 
@@ -403,12 +476,15 @@ func (w *soakWorld) drainPayments() {
 	w.mu.RLock()
 	defer w.mu.RUnlock()
 	app, svc := w.cur.app, w.cur.svc
-	tp := w.pay.tp
+	tp, mt := w.pay.tp, w.pay.mt
 	tp.ClearFaults()
+	mt.ClearFaults()
+	mt.ReleaseHeld()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	settleNotifications := func() {
 		tp.Flush()
+		mt.Flush()
 		require.NoError(w.t, svc.WaitPayments(ctx))
 	}
 	settleNotifications()
@@ -427,6 +503,14 @@ func (w *soakWorld) drainPayments() {
 	// The late payers pay now, after the store closed their checkout.
 	for _, in := range w.pay.intents {
 		if in.outcome != payLate || in.number == "" {
+			continue
+		}
+		if in.channel == "MIDTRANS" {
+			if _, ok := mt.Transaction(in.number); ok {
+				if err := mt.PayAfterExpiry(in.number); err != nil {
+					w.payProblem("checkout %d: midtrans pay after expiry: %v", in.idx, err)
+				}
+			}
 			continue
 		}
 		if ref := w.payRef(in.number); ref != "" {
@@ -468,6 +552,13 @@ func (w *soakWorld) refundGuests() {
 // ---------------------------------------------------------------------------
 // The end state and the money invariants of §11.
 
+// soakGatewayTxn is a gateway's own view of one payment, either gateway.
+type soakGatewayTxn struct {
+	paid   bool
+	amount int64 // what was paid
+	status string
+}
+
 type soakPayment struct {
 	ID        string `db:"id"`
 	Number    string `db:"number"`
@@ -490,12 +581,22 @@ func (e *soakEnd) loadPayments() {
 		p := &e.payments[i]
 		e.payByOrder[p.Order] = append(e.payByOrder[p.Order], p)
 	}
-	e.gw = map[string]tripaysandbox.Transaction{}
-	for _, t := range e.w.pay.tp.Transactions() {
-		if _, dup := e.gw[t.MerchantRef]; dup {
-			e.t.Errorf("payment %s has two gateway transactions", t.MerchantRef)
+	e.gw = map[string]soakGatewayTxn{}
+	add := func(number string, g soakGatewayTxn) {
+		if _, dup := e.gw[number]; dup {
+			e.t.Errorf("payment %s has two gateway transactions", number)
 		}
-		e.gw[t.MerchantRef] = t
+		e.gw[number] = g
+	}
+	for _, t := range e.w.pay.tp.Transactions() {
+		add(t.MerchantRef, soakGatewayTxn{paid: t.Status == tripaysandbox.StatusPaid, amount: t.Paid, status: t.Status})
+	}
+	for _, t := range e.w.pay.mt.Transactions() {
+		if t.Replaced {
+			continue // an expired Snap whose order_id a later create reused
+		}
+		paid := t.Status == midsandbox.StatusSettlement || (t.Status == midsandbox.StatusCapture && t.FraudStatus == midsandbox.FraudAccept)
+		add(t.OrderID, soakGatewayTxn{paid: paid, amount: t.PaidAmount, status: t.Status})
 	}
 	e.deposits = map[string][]int64{}
 	for _, l := range e.ledger {
@@ -539,14 +640,15 @@ func (e *soakEnd) checkEnoughCheckouts() {
 	assert.GreaterOrEqual(e.t, made, len(e.w.pay.intents)*9/10, "checkouts that made an order")
 	assert.Greater(e.t, guests, made/4, "guest checkouts")
 	assert.Less(e.t, guests, made*3/4, "member checkouts")
-	for _, g := range []string{"qris", "ewallet", "va", "retail"} {
+	for _, g := range []string{"qris", "ewallet", "va", "retail", "midtrans"} {
 		assert.Positive(e.t, groups[g], "checkouts through %s", g)
 	}
 }
 
 // checkEveryPaymentFaultHappened: every kind of gateway fault was injected, and their traces are in the books.
 func (e *soakEnd) checkEveryPaymentFaultHappened() {
-	for _, k := range []string{"notify-duplicate", "notify-delay", "notify-lost", "notify-out-of-order", "notify-bad-signature", "detail-500", "detail-timeout", "create-timeout"} {
+	for _, k := range []string{"notify-duplicate", "notify-delay", "notify-lost", "notify-out-of-order", "notify-bad-signature", "detail-500", "detail-timeout", "create-timeout",
+		"mt-notify-duplicate", "mt-notify-lost", "mt-notify-out-of-order", "mt-notify-late-pending", "mt-notify-bad-signature", "mt-status-500", "mt-create-timeout"} {
 		assert.Positive(e.t, e.w.pay.injected[k], "gateway fault %s never injected", k)
 	}
 	var outcomes []struct {
@@ -580,8 +682,8 @@ func (e *soakEnd) checkPaidOrderHasOnePaidPayment() {
 			e.t.Errorf("order %s is %s with %d paid payments", o.Number, o.Status, len(paid))
 			continue
 		}
-		if g := e.gw[paid[0].Number]; g.Status != tripaysandbox.StatusPaid || g.Paid != paid[0].Total {
-			e.t.Errorf("order %s: payment %s is paid, the gateway has it %s with Rp %d of Rp %d", o.Number, paid[0].Number, g.Status, g.Paid, paid[0].Total)
+		if g := e.gw[paid[0].Number]; !g.paid || g.amount != paid[0].Total {
+			e.t.Errorf("order %s: payment %s is paid, the gateway has it %s with Rp %d of Rp %d", o.Number, paid[0].Number, g.status, g.amount, paid[0].Total)
 		}
 	}
 }
@@ -619,9 +721,9 @@ func (e *soakEnd) checkConfirmedPaymentNeverLost() {
 	for i := range e.payments {
 		p := &e.payments[i]
 		g, ok := e.gw[p.Number]
-		if !ok || g.Status != tripaysandbox.StatusPaid || g.Paid != p.Total {
+		if !ok || !g.paid || g.amount != p.Total {
 			if p.Status == hooks.PaymentPaid {
-				e.t.Errorf("payment %s is paid, the gateway has it %s (Rp %d of %d)", p.Number, g.Status, g.Paid, p.Total)
+				e.t.Errorf("payment %s is paid, the gateway has it %s (Rp %d of %d)", p.Number, g.status, g.amount, p.Total)
 			}
 			continue
 		}
@@ -650,12 +752,12 @@ func (e *soakEnd) checkWrongAmountNeverFulfilled() {
 	for i := range e.payments {
 		p := &e.payments[i]
 		g, ok := e.gw[p.Number]
-		if !ok || g.Status != tripaysandbox.StatusPaid || g.Paid == p.Total {
+		if !ok || !g.paid || g.amount == p.Total {
 			continue
 		}
 		wrong++
 		if p.Status == hooks.PaymentPaid || !strings.Contains(p.Review, "expected") {
-			e.t.Errorf("payment %s: paid Rp %d of %d, it is %s with review %q", p.Number, g.Paid, p.Total, p.Status, p.Review)
+			e.t.Errorf("payment %s: paid Rp %d of %d, it is %s with review %q", p.Number, g.amount, p.Total, p.Status, p.Review)
 		}
 		if o := e.byID[p.Order]; o != nil && (len(e.perOrder[o.ID]) > 0 || o.Status != hooks.OrderUnpaid && o.Status != hooks.OrderExpired) {
 			e.t.Errorf("order %s of a wrong-amount payment is %s", o.Number, o.Status)
@@ -716,7 +818,7 @@ func (e *soakEnd) checkNoPaymentLeftOpen() {
 				Expires string `db:"expires_at"`
 			}
 			_ = e.app.DB().NewQuery("SELECT created, checked_at, expires_at FROM payments WHERE id = {:id}").Bind(dbx.Params{"id": p.ID}).One(&r)
-			e.t.Errorf("payment %s is still unpaid after the drain (gateway: %s, ref %q, %+v)", p.Number, e.gw[p.Number].Status, p.Reference, r)
+			e.t.Errorf("payment %s is still unpaid after the drain (gateway: %s, ref %q, %+v)", p.Number, e.gw[p.Number].status, p.Reference, r)
 		}
 	}
 }

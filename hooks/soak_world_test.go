@@ -310,6 +310,7 @@ func (w *soakWorld) cleanup() {
 	}
 	if w.pay != nil {
 		w.pay.tp.Close()
+		w.pay.mt.Close()
 		w.pay.front.Close()
 	}
 	_ = os.RemoveAll(w.dir)
