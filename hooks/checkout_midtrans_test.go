@@ -1,6 +1,7 @@
 package hooks_test
 
 import (
+	"bytes"
 	"context"
 	"net/http"
 	"testing"
@@ -12,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/vipbase/vipbase/hooks"
+	"github.com/vipbase/vipbase/payment"
 	"github.com/vipbase/vipbase/payment/midtrans"
 	midsandbox "github.com/vipbase/vipbase/payment/midtrans/sandbox"
 	"github.com/vipbase/vipbase/vipreseller/sandbox"
@@ -186,4 +188,51 @@ func (e *payEnv) backdatePay(number string, d time.Duration, fields ...string) {
 			Bind(dbx.Params{"v": base.Add(-d).String(), "id": p.Id}).Execute()
 		require.NoError(e.t, err)
 	}
+}
+
+// A create whose answer is lost cannot be seen at Midtrans (404 before a
+// method is picked), so it is created again with the same order_id:
+// Midtrans refuses that, and there is never a second payment. The store
+// closes the checkout, expires the orphan at Midtrans (nobody was given its
+// page) and says so to a replay too.
+func TestMidtransCreateRetriedNeverMakesTwoPayments(t *testing.T) {
+	e := newMidEnv(t)
+	e.mt.Inject(midsandbox.Fault{Kind: midsandbox.FaultTimeout, Endpoint: midsandbox.EndpointCreate, Delay: 3 * time.Second})
+	body := prepaidCheckout("MIDTRANS", "081234567890")
+	r := e.checkout("", body, "Idempotency-Key", "mt-timeout")
+	require.Equal(t, http.StatusBadGateway, r.Status, r.Raw)
+	assert.Equal(t, hooks.CodeGatewayRefused, r.data()["code"])
+	require.Len(t, e.mt.Transactions(), 1, "one Snap transaction for one payment")
+	assert.Equal(t, 2, e.mt.Count(midsandbox.EndpointCreate), "created, then refused as a duplicate order_id")
+	tx := e.mt.Transactions()[0]
+	assert.Equal(t, midsandbox.StatusExpire, tx.Status, "the orphan was expired at Midtrans")
+	p := e.record("payments", "number = {:n}", map[string]any{"n": tx.OrderID})
+	assert.Equal(t, "failed", p.GetString("status"))
+	assert.Equal(t, hooks.OrderExpired, e.record("orders", "id = {:id}", map[string]any{"id": p.GetString("order")}).GetString("status"))
+
+	again := e.checkout("", body, "Idempotency-Key", "mt-timeout")
+	assert.Equal(t, http.StatusBadGateway, again.Status, again.Raw)
+	assert.Equal(t, 2, e.mt.Count(midsandbox.EndpointCreate), "a replay creates nothing")
+}
+
+// pay check reports Midtrans: the Server Key tried on the status API, the
+// environment, and the notification URL to paste; never the key.
+func TestPayCheckMidtrans(t *testing.T) {
+	e := newMidEnv(t)
+	var out bytes.Buffer
+	require.NoError(t, e.svc.PayCheck(context.Background(), &out, "https://toko.example"))
+	report := out.String()
+	assert.Contains(t, report, "midtrans — "+e.mt.CoreURL)
+	assert.Contains(t, report, "Notification URL): https://toko.example/api/payments/midtrans")
+	assert.Contains(t, report, "MIDTRANS")
+	assert.NotContains(t, report, e.mt.ServerKey())
+	assert.Positive(t, e.mt.Count(midsandbox.EndpointStatus), "the key was tried")
+
+	bad := midtrans.New("SB-Mid-server-wrong", midtrans.WithSnapURL(e.mt.SnapURL), midtrans.WithCoreURL(e.mt.CoreURL))
+	f := newPayEnv(t, func(c *hooks.Config, _ *sandbox.Config) { c.Gateways = []payment.Gateway{bad} })
+	out.Reset()
+	err := f.svc.PayCheck(context.Background(), &out, "https://toko.example")
+	require.Error(t, err)
+	assert.Contains(t, err.Error()+out.String(), "MIDTRANS_SERVER_KEY")
+	assert.NotContains(t, err.Error()+out.String(), "SB-Mid-server-wrong")
 }
