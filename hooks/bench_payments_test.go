@@ -20,6 +20,8 @@ import (
 
 	"github.com/vipbase/vipbase/hooks"
 	"github.com/vipbase/vipbase/payment"
+	"github.com/vipbase/vipbase/payment/midtrans"
+	midsandbox "github.com/vipbase/vipbase/payment/midtrans/sandbox"
 	"github.com/vipbase/vipbase/payment/tripay"
 	tripaysandbox "github.com/vipbase/vipbase/payment/tripay/sandbox"
 	"github.com/vipbase/vipbase/vipreseller/sandbox"
@@ -238,6 +240,77 @@ func BenchmarkPaymentNotifyThroughput(b *testing.B) {
 		require.EqualValues(b, b.N, e.scalar(b, "SELECT COUNT(*) FROM payment_events WHERE outcome = 'applied'"))
 		e.svc.WaitDispatches()
 		require.Equal(b, b.N, e.sb.Count(sandbox.EndpointPrepaid, "order"), "each paid order sent once")
+	})
+	b.Run("midtrans-notifications", func(b *testing.B) {
+		sink := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {}))
+		b.Cleanup(sink.Close)
+		mt, err := midsandbox.Start(midsandbox.Config{Seed: 5, NotificationURL: sink.URL, RetrySchedule: []time.Duration{}})
+		require.NoError(b, err)
+		b.Cleanup(mt.Close)
+		gw := midtrans.New(mt.ServerKey(), midtrans.WithSnapURL(mt.SnapURL), midtrans.WithCoreURL(mt.CoreURL),
+			midtrans.WithHTTPClient(&http.Client{Transport: &http.Transport{MaxIdleConns: 256, MaxIdleConnsPerHost: 256}}))
+		e := newBenchEnv(b, nil, func(c *hooks.Config, _ *sandbox.Config) { c.Gateways = []payment.Gateway{gw} }).ready()
+		url, client := e.serve(b), benchHTTPClient()
+		var bodies [][]byte
+		var mu sync.Mutex
+		var wg sync.WaitGroup
+		sem := make(chan struct{}, 16)
+		for i := range b.N {
+			sem <- struct{}{}
+			wg.Go(func() {
+				defer func() { <-sem }()
+				c, err := e.svc.Checkout(context.Background(), hooks.CheckoutInput{
+					OrderInput: hooks.OrderInput{Category: hooks.CategoryPrepaid, Service: benchProduct,
+						Target: fmt.Sprintf("0813%07d1", i), Source: hooks.SourceCheckout},
+					Channel: "MIDTRANS", Phone: fmt.Sprintf("0812%08d", i)})
+				if err == nil {
+					n := c.Payment.GetString("number")
+					if err = mt.PickMethod(n, midsandbox.MethodQRIS); err == nil {
+						err = mt.Pay(n)
+					}
+				}
+				if err != nil {
+					mu.Lock()
+					bodies = append(bodies, nil)
+					mu.Unlock()
+				}
+			})
+		}
+		wg.Wait()
+		mt.Flush()
+		require.Empty(b, bodies, "checkouts that failed")
+		for _, d := range mt.Deliveries() {
+			if d.Status == midsandbox.StatusSettlement {
+				bodies = append(bodies, d.Body)
+			}
+		}
+		require.Len(b, bodies, b.N)
+		var next, bad atomic.Int64
+		var m meter
+		b.ResetTimer()
+		m.start()
+		var senders sync.WaitGroup
+		for range webhookSenders {
+			senders.Go(func() {
+				for {
+					i := int(next.Add(1) - 1)
+					if i >= len(bodies) {
+						return
+					}
+					if code, _, err := post(client, url+hooks.PaymentNotifyPath("midtrans"), bodies[i]); err != nil || code != http.StatusOK {
+						bad.Add(1)
+					}
+				}
+			})
+		}
+		senders.Wait()
+		e.waitPayments(b)
+		b.StopTimer()
+		m.stop()
+		m.report(b, b.N)
+		b.ReportMetric(perSecond(int64(b.N), b.Elapsed()), "notifications/s")
+		require.Zero(b, bad.Load())
+		require.EqualValues(b, b.N, e.scalar(b, "SELECT COUNT(*) FROM payments WHERE status = 'paid'"))
 	})
 	b.Run("bare-create", benchBareCreate)
 }
