@@ -236,3 +236,32 @@ func TestPayCheckMidtrans(t *testing.T) {
 	assert.Contains(t, err.Error()+out.String(), "MIDTRANS_SERVER_KEY")
 	assert.NotContains(t, err.Error()+out.String(), "SB-Mid-server-wrong")
 }
+
+// Every kind of method Midtrans's page offers pays the same way, and
+// duplicated, reordered and late-pending notifications buy once.
+func TestMidtransMethodsAndNotificationFaults(t *testing.T) {
+	e := newMidEnv(t)
+	methods := []string{midsandbox.MethodQRIS, midsandbox.MethodGoPay, midsandbox.MethodShopeePay, midsandbox.MethodBCAVA,
+		midsandbox.MethodBRIVA, midsandbox.MethodIndomaret}
+	faults := []midsandbox.FaultKind{midsandbox.FaultNotifyDuplicate, midsandbox.FaultNotifyOutOfOrder, midsandbox.FaultNotifyLatePending,
+		midsandbox.FaultNotifyDuplicate, midsandbox.FaultNotifyDelay, midsandbox.FaultNotifyLatePending}
+	var numbers []string
+	for i, m := range methods {
+		phone := "08123456780" + string(rune('0'+i))
+		_, number, _, _ := e.checkoutOK("", map[string]any{"category": "prepaid", "service": "TELKOMSEL_10K",
+			"target": phone, "channel": "MIDTRANS", "phone": phone})
+		e.mt.Inject(midsandbox.Fault{Kind: faults[i]})
+		require.NoError(t, e.mt.PickMethod(number, m), m)
+		require.NoError(t, e.mt.Pay(number), m)
+		numbers = append(numbers, number)
+	}
+	e.mt.ReleaseHeld()
+	e.settleBoth()
+	for i, n := range numbers {
+		assert.Equal(t, "paid", e.payment(n).Status, methods[i])
+	}
+	assert.Equal(t, len(methods), e.sb.Count("prepaid", "order"), "one provider order per payment")
+	assert.Equal(t, len(methods), e.count("payment_events", "gateway = 'midtrans' && outcome = 'applied'", nil))
+	assert.Zero(t, e.count("payment_events", "outcome = 'received'", nil))
+	assert.Zero(t, e.count("wallet_transactions", "", nil), "guests: no ledger")
+}
