@@ -265,3 +265,38 @@ func TestMidtransMethodsAndNotificationFaults(t *testing.T) {
 	assert.Zero(t, e.count("payment_events", "outcome = 'received'", nil))
 	assert.Zero(t, e.count("wallet_transactions", "", nil), "guests: no ledger")
 }
+
+// The Midtrans Server Key is in no answer, stored row or log line, through
+// a journey with a refused notification, a challenge and a status fault.
+func TestMidtransLeaksNoServerKey(t *testing.T) {
+	e := newMidEnv(t)
+	var answers []string
+	keep := func(r response) { answers = append(answers, r.Raw) }
+	r := e.checkout("", prepaidCheckout("MIDTRANS", "081234567890"))
+	keep(r)
+	require.Equal(t, http.StatusCreated, r.Status, r.Raw)
+	number := r.data()["payment"].(map[string]any)["number"].(string)
+	token := r.data()["accessToken"].(string)
+	keep(e.do(http.MethodPost, hooks.PaymentNotifyPath("midtrans"), "", rawBody(`{"order_id":"`+number+`","status_code":"200","gross_amount":"11200.00","transaction_status":"settlement","signature_key":"ab"}`)))
+	e.mt.Inject(midsandbox.Fault{Kind: midsandbox.FaultHTTPError, Endpoint: midsandbox.EndpointStatus, Times: 3})
+	require.NoError(t, e.mt.PickMethod(number, midsandbox.MethodBCAVA))
+	require.NoError(t, e.mt.Pay(number))
+	e.settleBoth()
+	e.backdatePay(number, 10*time.Minute)
+	e.svc.CheckPayments(context.Background())
+	e.settleBoth()
+	keep(e.do(http.MethodGet, "/api/checkout/"+number+"?token="+token, "", nil))
+	keep(e.do(http.MethodPost, "/api/checkout/"+number+"/check?token="+token, "", nil))
+	keep(e.do(http.MethodGet, "/api/collections/payment_events/records", superToken, nil))
+	keep(e.do(http.MethodGet, "/api/collections/payments/records", superToken, nil))
+	require.Equal(t, "paid", e.payment(number).Status)
+
+	key := e.mt.ServerKey()
+	for table, text := range map[string]string{"payments": e.rows("payments"), "payment_events": e.rows("payment_events"),
+		"orders": e.rows("orders"), "order_events": e.rows("order_events"), "logs": e.logs()} {
+		assert.NotContains(t, text, key, "server key in %s", table)
+	}
+	for i, a := range answers {
+		assert.NotContains(t, a, key, "server key in answer %d", i)
+	}
+}
