@@ -393,7 +393,6 @@ func (s *Service) openAtGateway(gw payment.Gateway, c *Checkout) error {
 	return nil
 }
 
-
 // keyedLocks is a mutex per key, dropped when nobody holds or waits for it.
 type keyedLocks struct {
 	mu sync.Mutex
