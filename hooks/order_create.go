@@ -131,6 +131,22 @@ func priceInTx(tx core.App, productID string, in OrderInput) (p *core.Record, pr
 	return p, price, cost, nil
 }
 
+// takeStock takes one unit of a tracked product, never below zero.
+func takeStock(tx core.App, p *core.Record) error {
+	if !p.GetBool("track_stock") {
+		return nil
+	}
+	res, err := tx.DB().NewQuery("UPDATE products SET stock = stock - 1 WHERE id = {:id} AND stock > 0").
+		Bind(dbx.Params{"id": p.Id}).Execute()
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return errOutOfStock
+	}
+	return nil
+}
+
 func (s *Service) newOrderRecord(tx core.App, in OrderInput, p *core.Record, price, cost int64, hash string) (*core.Record, error) {
 	o, err := buildOrderRecord(tx, in, p, price, cost, hash)
 	if err != nil {
