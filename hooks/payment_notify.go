@@ -367,17 +367,4 @@ type confirmGroup struct {
 
 // WaitPayments returns once every notification handed to the workers has
 // been processed, or ctx ends. For tests and tools.
-func (s *Service) WaitPayments(ctx context.Context) error {
-	stop := context.AfterFunc(ctx, func() {
-		s.payInbox.mu.Lock()
-		defer s.payInbox.mu.Unlock()
-		s.payInbox.idle.Broadcast()
-	})
-	defer stop()
-	s.payInbox.mu.Lock()
-	defer s.payInbox.mu.Unlock()
-	for len(s.payInbox.pending) > 0 && ctx.Err() == nil {
-		s.payInbox.idle.Wait()
-	}
-	return ctx.Err()
-}
+func (s *Service) WaitPayments(ctx context.Context) error { return s.payInbox.wait(ctx) }

@@ -118,17 +118,20 @@ func (s *Service) sweepInbox(minAge time.Duration) {
 // WaitWebhooks returns once every callback handed to the workers has been
 // processed, or ctx ends. For tests and tools: a callback's answer does not
 // wait for its processing.
-func (s *Service) WaitWebhooks(ctx context.Context) error {
+func (s *Service) WaitWebhooks(ctx context.Context) error { return s.inbox.wait(ctx) }
+
+// wait returns once nothing is queued or being processed, or ctx ends.
+func (in *callbackInbox) wait(ctx context.Context) error {
 	stop := context.AfterFunc(ctx, func() {
-		s.inbox.mu.Lock()
-		defer s.inbox.mu.Unlock()
-		s.inbox.idle.Broadcast()
+		in.mu.Lock()
+		defer in.mu.Unlock()
+		in.idle.Broadcast()
 	})
 	defer stop()
-	s.inbox.mu.Lock()
-	defer s.inbox.mu.Unlock()
-	for len(s.inbox.pending) > 0 && ctx.Err() == nil {
-		s.inbox.idle.Wait()
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	for len(in.pending) > 0 && ctx.Err() == nil {
+		in.idle.Wait()
 	}
 	return ctx.Err()
 }
