@@ -22,7 +22,8 @@ const (
 	// for a notification still on its way.
 	expiryGrace = 2 * time.Minute
 	// quietCheck is the least time without news before an unpaid payment
-	// is asked about; it grows with the payment's age (quietFor).
+	// is asked about; it grows with the payment's age: a quarter of it (a
+	// day-long VA is not asked every 5 minutes), at most an hour.
 	quietCheck = 5 * time.Minute
 	// unopenedGrace is how long a payment without a gateway reference may
 	// wait for its create before a lookup that finds nothing closes it.
@@ -34,13 +35,6 @@ func (s *Service) registerPaymentsCheck() {
 	s.addCron(CronPaymentsCheck, "* * * * *", 5*time.Minute, func(ctx context.Context) { s.CheckPayments(ctx) })
 }
 
-// quietFor is how long an unpaid payment of this age goes without news
-// before it is asked about again: 5 minutes, then a quarter of its age
-// (a day-long VA is not asked every 5 minutes), at most an hour.
-func quietFor(age time.Duration) time.Duration {
-	return min(max(quietCheck, age/4), time.Hour)
-}
-
 // CheckPayments is the vip_payments_check job; it returns how many
 // payments it asked about. Runs never overlap.
 func (s *Service) CheckPayments(ctx context.Context) int {
@@ -50,7 +44,7 @@ func (s *Service) CheckPayments(ctx context.Context) int {
 	}
 	defer s.payChecking.Unlock()
 	// Due: past the expiry and its grace, never asked, or quiet for
-	// quietFor(age) — computed here, so rows not yet due never take the
+	// max(quietCheck, min(age/4, 1 h)) — computed here, so rows not yet due never take the
 	// batch from those that are. Oldest news first.
 	var due []*core.Record
 	err := s.app.RecordQuery("payments").

@@ -114,9 +114,6 @@ func maskTarget(t string) string {
 	return string(r[:4]) + strings.Repeat("*", len(r)-7) + string(r[len(r)-3:])
 }
 
-// maskPhone shows a WhatsApp number as 6281****7890.
-func maskPhone(p string) string { return maskTarget(p) }
-
 // orderView is what a shopper sees of a checked-out order: no cost, no
 // provider or review text; masked hides the target.
 func orderView(o *core.Record, masked bool) map[string]any {
