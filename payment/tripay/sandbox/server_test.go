@@ -25,7 +25,7 @@ func TestServerEndToEnd(t *testing.T) {
 	assert.True(t, strings.HasSuffix(srv.URL, "/api-sandbox/"))
 
 	b := createBody(srv.Sandbox, "QRIS", "SRV-1", 10_000)
-	b["expired_time"] = time.Now().Add(10 * time.Minute).Unix()
+	b["expired_time"] = time.Now().Add(15 * time.Minute).Unix() // inside QRIS's 10–60 min window, whatever the second
 	req, _ := http.NewRequest(http.MethodPost, srv.URL+EndpointCreate, strings.NewReader(string(simhttp.Marshal(b))))
 	req.Header.Set("Authorization", "Bearer "+srv.APIKey())
 	req.Header.Set("Content-Type", "application/json")
