@@ -218,5 +218,5 @@ func (c *Client) Verify(header http.Header, body []byte) (payment.Notification, 
 	if !c.Configured() {
 		return payment.Notification{}, payment.ErrNotConfigured
 	}
-	return VerifyNotification(c.serverKey, header, body)
+	return verifyNotification(c.serverKey, c.redact, body)
 }

@@ -150,5 +150,5 @@ func (c *Client) Verify(header http.Header, body []byte) (payment.Notification, 
 	if !c.Configured() {
 		return payment.Notification{}, payment.ErrNotConfigured
 	}
-	return VerifyNotification(c.privateKey, header, body)
+	return verifyNotification(c.privateKey, c.redact, header, body)
 }
