@@ -172,6 +172,7 @@ func (s *Service) syncBalance(ctx context.Context, counts map[string]any, progre
 	if p.Balance < s.cfg.LowBalanceThreshold {
 		s.app.Logger().Warn("VIP-Reseller balance is low: top up the provider account or orders will fail",
 			"balance", p.Balance, "threshold", s.cfg.LowBalanceThreshold)
+		s.lowBalanceAlert(p.Balance)
 	}
 	return nil
 }

@@ -25,6 +25,9 @@ type CheckoutInput struct {
 	Channel string // a gateway channel code, or ChannelWallet
 	Phone   string
 	Email   string
+	// NoWhatsApp is a guest's "no WhatsApp messages" at checkout; members
+	// decide in their account (users.notify_whatsapp).
+	NoWhatsApp bool
 }
 
 // Checkout is what a checkout made. Payment is nil for a wallet checkout.
@@ -151,6 +154,7 @@ func (s *Service) Checkout(ctx context.Context, in CheckoutInput) (*Checkout, er
 		o.Set("next_attempt_at", "")
 		o.Set("phone", in.Phone)
 		o.Set("email", in.Email)
+		o.Set("notify_whatsapp", !in.NoWhatsApp)
 		o.Set("expires_at", expires)
 		if err := tx.Save(o); err != nil {
 			return fmt.Errorf("save order: %w", err)

@@ -51,6 +51,8 @@ type checkoutBody struct {
 	Channel  string   `json:"channel"`
 	Phone    flexText `json:"phone"`
 	Email    string   `json:"email"`
+	// NotifyWhatsApp is a guest's choice of WhatsApp messages (default on).
+	NotifyWhatsApp *bool `json:"notifyWhatsapp"`
 }
 
 var checkoutCategories = map[string]string{
@@ -79,6 +81,7 @@ func (s *Service) handleCheckout(e *core.RequestEvent) error {
 			Zone: string(b.Zone), Quantity: b.Quantity, Amount: b.Amount,
 			IdempotencyKey: e.Request.Header.Get("Idempotency-Key"), Source: SourceCheckout},
 		Channel: b.Channel, Phone: string(b.Phone), Email: b.Email,
+		NoWhatsApp: b.NotifyWhatsApp != nil && !*b.NotifyWhatsApp,
 	}
 	c, err := s.Checkout(e.Request.Context(), in)
 	if err != nil {

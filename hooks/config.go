@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vipbase/vipbase/notify"
 	"github.com/vipbase/vipbase/payment"
 	"github.com/vipbase/vipbase/payment/tripay"
 	"github.com/vipbase/vipbase/vipreseller"
@@ -87,6 +88,19 @@ type Config struct {
 	// TopupMin and TopupMax bound a wallet top-up (defaults Rp 10.000 and
 	// Rp 10.000.000).
 	TopupMin, TopupMax int64
+
+	// Notifications (design §12). Without FonnteToken WhatsApp messages are
+	// marked skipped; FonnteURL defaults to Fonnte's send endpoint. Operator
+	// alerts go to AdminWhatsApp (normalised 62…) and AdminEmail.
+	FonnteToken, FonnteURL    string
+	AdminWhatsApp, AdminEmail string
+	// WhatsApp, when set, replaces the Fonnte sender (tests).
+	WhatsApp notify.WhatsApp
+	// WhatsAppGap is the pause between two WhatsApp sends (default 2 s;
+	// negative: none).
+	WhatsAppGap time.Duration
+	// Now, when set, is the notification outbox's clock (tests of backoff).
+	Now func() time.Time
 }
 
 // Payment defaults (design §2, §11).
@@ -125,6 +139,16 @@ func ConfigFromEnv() (Config, error) {
 		MidtransEnv:         strings.ToLower(strings.TrimSpace(os.Getenv("MIDTRANS_ENV"))),
 		MidtransSnapURL:     strings.TrimSpace(os.Getenv("MIDTRANS_SNAP_URL")),
 		MidtransAPIURL:      strings.TrimSpace(os.Getenv("MIDTRANS_API_URL")),
+		FonnteToken:         strings.TrimSpace(os.Getenv("FONNTE_TOKEN")),
+		FonnteURL:           envOr("FONNTE_API_URL", notify.DefaultFonnteURL),
+		AdminEmail:          strings.TrimSpace(os.Getenv("VIPBASE_ADMIN_EMAIL")),
+	}
+	if v := strings.TrimSpace(os.Getenv("VIPBASE_ADMIN_WHATSAPP")); v != "" {
+		phone, ok := notify.NormalisePhone(v)
+		if !ok {
+			return cfg, fmt.Errorf("VIPBASE_ADMIN_WHATSAPP must be an Indonesian mobile number (08… or 628…), not %q", v)
+		}
+		cfg.AdminWhatsApp = phone
 	}
 	switch cfg.MidtransEnv {
 	case "", "production", "sandbox":

@@ -12,7 +12,11 @@ func dbEq(col string, v any) dbx.Expression { return dbx.HashExp{col: v} }
 
 // writeRecord is pbsqlite.WriteRecord for vipbase's own hot writes (orders,
 // their events, webhook logs): no before-save hooks or validation, the
-// after-save hooks once tx commits.
+// after-save hooks once tx commits. What the change means for the
+// notification outbox is written in the same tx (observeWrite).
 func (s *Service) writeRecord(tx core.App, r *core.Record) error {
-	return pbsqlite.WriteRecord(s.app, tx, r)
+	if err := pbsqlite.WriteRecord(s.app, tx, r); err != nil {
+		return err
+	}
+	return s.observeWrite(tx, r)
 }

@@ -15,6 +15,8 @@ import (
 
 	"github.com/vipbase/vipbase/hooks/wallet"
 	"github.com/vipbase/vipbase/internal/pbsqlite"
+	"github.com/vipbase/vipbase/notify"
+	wasandbox "github.com/vipbase/vipbase/notify/sandbox"
 	"github.com/vipbase/vipbase/payment"
 	"github.com/vipbase/vipbase/payment/midtrans"
 	midsandbox "github.com/vipbase/vipbase/payment/midtrans/sandbox"
@@ -59,13 +61,17 @@ type Service struct {
 	payChecking     sync.Mutex                     // one vip_payments_check at a time
 	checkLimits     checkLimiter                   // "Cek pembayaran" per payment and IP
 	openings        keyedLocks                     // one gateway opening (or unopened check) per payment at a time
+
+	outbox    outbox            // the notification worker's state
+	fonnte    *notify.Fonnte    // the WhatsApp sender unless Config.WhatsApp replaces it
+	waSandbox *wasandbox.Server // non-nil in --sandbox mode: fake Fonnte and the inbox
 }
 
 // Register wires vipbase onto app: routes, hooks, crons and (for the real
 // binary) the `vip` command. It never falls back to the sandbox on its own:
 // only cfg.Sandbox starts it.
 func Register(app core.App, cfg Config) (*Service, error) {
-	s := &Service{app: app, cfg: cfg, writes: pbsqlite.NewGroupCommit(app), inbox: newCallbackInbox(), payInbox: newCallbackInbox()}
+	s := &Service{app: app, cfg: cfg, writes: pbsqlite.NewGroupCommit(app), inbox: newCallbackInbox(), payInbox: newCallbackInbox(), outbox: newOutbox()}
 	s.rejects.s = s
 	s.receipts = receiptBatcher{writes: s.writes, insert: insertReceipts}
 	s.payReceipts = insertBatcher[paymentEventRow]{writes: s.writes, insert: insertPaymentEvents}
@@ -132,6 +138,9 @@ func Register(app core.App, cfg Config) (*Service, error) {
 		if s.midSandbox != nil {
 			s.midSandbox.Close()
 		}
+		if s.waSandbox != nil {
+			s.waSandbox.Close()
+		}
 		return e.Next()
 	})
 
@@ -149,6 +158,7 @@ func Register(app core.App, cfg Config) (*Service, error) {
 	s.registerCheckout()
 	s.registerWebhook()
 	s.registerCrons()
+	s.registerNotifications()
 	s.registerStorefront()
 	if pb, ok := app.(*pocketbase.PocketBase); ok {
 		pb.RootCmd.AddCommand(s.vipCommand(), s.payCommand())
@@ -168,6 +178,9 @@ func providerHTTPClient() *http.Client {
 
 // Client is the provider client, nil when not configured.
 func (s *Service) Client() *vipreseller.Client { return s.client }
+
+// WhatsAppSandbox is the fake Fonnte and inbox of --sandbox mode, else nil.
+func (s *Service) WhatsAppSandbox() *wasandbox.Server { return s.waSandbox }
 
 // Sandbox is the in-process provider in --sandbox mode, else nil.
 func (s *Service) Sandbox() *sandbox.Server { return s.sandbox }

@@ -11,6 +11,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"github.com/vipbase/vipbase/hooks/wallet"
+	wasandbox "github.com/vipbase/vipbase/notify/sandbox"
 	midsandbox "github.com/vipbase/vipbase/payment/midtrans/sandbox"
 	tripaysandbox "github.com/vipbase/vipbase/payment/tripay/sandbox"
 	"github.com/vipbase/vipbase/vipreseller/sandbox"
@@ -68,6 +69,22 @@ func (s *Service) startSandbox() error {
 	s.cfg.MidtransServerKey, s.cfg.MidtransEnv = mid.ServerKey(), "sandbox"
 	s.cfg.MidtransSnapURL, s.cfg.MidtransAPIURL = mid.SnapURL, mid.CoreURL
 
+	// WhatsApp goes to the fake Fonnte, whose inbox is /_sandbox/inbox
+	// (e-mail is caught there too: sandboxMail); operator alerts go to a
+	// sandbox operator unless VIPBASE_ADMIN_* name one.
+	wa, err := wasandbox.Start(wasandbox.Config{})
+	if err != nil {
+		mid.Close()
+		pay.Close()
+		srv.Close()
+		return fmt.Errorf("start WhatsApp simulator: %w", err)
+	}
+	s.waSandbox = wa
+	s.cfg.FonnteToken, s.cfg.FonnteURL = wa.Token(), wa.URL()
+	if s.cfg.AdminWhatsApp == "" && s.cfg.AdminEmail == "" {
+		s.cfg.AdminWhatsApp, s.cfg.AdminEmail = sandboxOperatorPhone, sandboxOperatorEmail
+	}
+
 	s.app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		callback := "http://" + loopbackAddr(se.Server.Addr) + WebhookPath
 		s.payCallbackBase = "http://" + loopbackAddr(se.Server.Addr)
@@ -82,6 +99,7 @@ func (s *Service) startSandbox() error {
 			srv.URL, srv.APIID(), srv.APIKey())
 		fmt.Fprintf(os.Stderr, "Sandbox Tripay: %s (merchant %s)\n", pay.URL, pay.MerchantCode())
 		fmt.Fprintf(os.Stderr, "Sandbox Midtrans: %s (Core %s)\n", mid.SnapURL, mid.CoreURL)
+		fmt.Fprintf(os.Stderr, "Sandbox inbox (WhatsApp and e-mail): %s%s\n", s.payCallbackBase, wasandbox.InboxPath)
 		if err := s.ensureDemoUser(); err != nil {
 			s.app.Logger().Error("sandbox: could not create the demo shopper", "error", err)
 		}
@@ -127,6 +145,12 @@ func loopbackAddr(addr string) string {
 	return net.JoinHostPort(host, port)
 }
 
+// The operator of --sandbox mode, whose alerts appear in the inbox.
+const (
+	sandboxOperatorPhone = "6281100000000"
+	sandboxOperatorEmail = "operator@sandbox.vipbase.local"
+)
+
 // Demo shopper of --sandbox mode. The password is public on purpose: this
 // account exists only in sandbox mode, against a simulated provider.
 const (
@@ -151,6 +175,8 @@ func (s *Service) ensureDemoUser() error {
 	u.SetPassword(DemoPassword)
 	u.SetVerified(true)
 	u.Set("name", "Pembeli Demo")
+	u.Set("phone", "6281200000001") // the demo's WhatsApp messages show in the inbox
+	u.Set("notify_whatsapp", true)
 	return s.app.RunInTransaction(func(tx core.App) error {
 		if err := tx.Save(u); err != nil {
 			return err
