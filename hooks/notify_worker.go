@@ -40,7 +40,10 @@ const (
 type outbox struct {
 	wakeCh chan struct{} // buffered 1: "rows were committed"
 	lanes  sync.Map      // channel → *sync.Mutex: one sender per channel
-	warned sync.Map      // channel → true: the "not configured" warning was logged
+	// lastWhatsApp is when the last WhatsApp send ended (held under the
+	// WhatsApp lane), so the gap holds across worker passes too.
+	lastWhatsApp time.Time
+	warned       sync.Map // channel → true: the "not configured" warning was logged
 }
 
 func newOutbox() outbox { return outbox{wakeCh: make(chan struct{}, 1)} }
@@ -165,7 +168,6 @@ func (s *Service) sendLane(ctx context.Context, channel string) (NotifyStats, er
 	if gap == 0 {
 		gap = defaultWhatsAppGap
 	}
-	paced := false
 	for ctx.Err() == nil {
 		var rows []outboxRow
 		err := s.app.DB().NewQuery(`SELECT id, channel, "to", template, vars, subject, body, attempts FROM notifications
@@ -187,15 +189,17 @@ func (s *Service) sendLane(ctx context.Context, channel string) (NotifyStats, er
 				continue
 			}
 			r.Attempts++
-			if channel == ChannelWhatsApp && paced && gap > 0 {
+			if channel == ChannelWhatsApp && gap > 0 {
 				select { // one at a time, a moment apart: Fonnte bans bursts
 				case <-ctx.Done():
-				case <-time.After(gap):
+				case <-time.After(time.Until(s.outbox.lastWhatsApp.Add(gap))):
 				}
 			}
 			one, err := s.deliver(ctx, r)
 			st.add(one)
-			paced = paced || one.Sent+one.Retried+one.Failed > 0
+			if channel == ChannelWhatsApp && one.Sent+one.Retried+one.Failed > 0 {
+				s.outbox.lastWhatsApp = time.Now()
+			}
 			if err != nil {
 				return st, err
 			}
