@@ -85,6 +85,10 @@ func (w *soakWorld) check(intents []*soakIntent) {
 
 	// 8. Payments (design §11): the payment leg's money invariants.
 	e.checkPayments()
+
+	// 9. Notifications (design §12): exactly one WhatsApp message per
+	// finished order whose shopper has a phone and wants messages.
+	e.checkNotifications()
 }
 
 // ---------------------------------------------------------------------------

@@ -288,6 +288,9 @@ func (w *soakWorld) shopPay(in *soakPayIntent) {
 	if in.zone != "" {
 		body["zone"] = in.zone
 	}
+	if guestOptsOut(in) {
+		body["notifyWhatsapp"] = false
+	}
 	if in.route == "prepaid" {
 		body["amount"] = price
 	}

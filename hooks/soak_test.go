@@ -17,7 +17,8 @@ import (
 // dropped, duplicated and reordered callbacks) and the app is restarted twice
 // mid-run: once gracefully, once by a simulated crash. Time is compressed by
 // moving the orders' clock fields into the past between runs of the poll job.
-// At the end it checks money, the provider's books and what shoppers were told.
+// At the end it checks money, the provider's books, what shoppers were told
+// and the WhatsApp messages they got (one per finished order that has a phone).
 //
 // CI runs it in its own step without -race: go test -count=1 -run TestSoak ./hooks/
 // VIPBASE_SOAK_ORDERS overrides the number of shopper requests (default 2150).
@@ -29,6 +30,7 @@ import (
 //     provider and callback logs, and the count of faults hit.
 //   - soak_invariants_test.go: the end state and one check per invariant,
 //     run in sequence by check.
+//   - soak_payments_test.go, soak_notify_test.go: the payment and WhatsApp legs.
 func TestSoak(t *testing.T) {
 	if testing.Short() {
 		t.Skip("soak test: skipped with -short")
@@ -105,6 +107,7 @@ func TestSoak(t *testing.T) {
 	w.drainPayments()
 	w.drain(time.Now().Add(60 * time.Second))
 	w.refundGuests()
+	w.drainNotifications()
 	drainTime := time.Since(drainStart)
 
 	// Quiesce: no more callbacks, no more requests; the app's DB stays open.

@@ -73,6 +73,7 @@ type soakWorld struct {
 	stock    map[string]int           // tracked product id → stock after sync
 
 	pay *soakPay // the payment leg (soak_payments_test.go)
+	wa  *soakWA  // the WhatsApp leg (soak_notify_test.go)
 
 	toldMu     sync.Mutex
 	toldCodes  map[int]int    // HTTP status → count
@@ -125,6 +126,7 @@ func newSoakWorld(t *testing.T) *soakWorld {
 	go func() { defer close(w.sbDone); w.sb.Run(ctx) }()
 
 	w.setupPayments()
+	w.setupWhatsApp()
 	w.cur = w.startApp()
 	app := w.cur.app
 
@@ -178,6 +180,7 @@ func (w *soakWorld) startApp() *soakApp {
 		vipreseller.WithRetry(3, time.Millisecond, 5*time.Millisecond),
 		vipreseller.WithHTTPClient(&http.Client{Transport: kill}))
 	w.payConfig(&cfg, kill)
+	w.notifyConfig(&cfg, kill)
 	svc, err := hooks.Register(app, cfg)
 	require.NoError(t, err)
 
@@ -308,6 +311,9 @@ func (w *soakWorld) cleanup() {
 		<-w.sbDone
 		w.sbSrv.Close()
 	}
+	if w.wa != nil {
+		w.wa.srv.Close()
+	}
 	if w.pay != nil {
 		w.pay.tp.Close()
 		w.pay.mt.Close()
@@ -366,6 +372,7 @@ func (w *soakWorld) createUsers() {
 		require.NoError(w.t, wallet.AddDeposit(w.cur.app, u.Id, credit, "soak deposit"))
 		w.users = append(w.users, soakUser{id: u.Id, token: tok, poor: poor})
 	}
+	w.givePhones(recs)
 }
 
 // ---------------------------------------------------------------------------
