@@ -100,6 +100,12 @@ func (s *Service) registerNotifications() {
 			se.Router.GET(wasandbox.InboxPath, serve)
 			se.Router.GET(wasandbox.InboxPath+"/{rest...}", serve)
 			se.Router.POST(wasandbox.InboxPath+"/{rest...}", serve)
+		} else {
+			// Not the storefront's index.html fallback: the storefront asks
+			// here whether it runs in the sandbox.
+			gone := func(e *core.RequestEvent) error { return e.NotFoundError("", nil) }
+			se.Router.GET(wasandbox.InboxPath, gone)
+			se.Router.GET(wasandbox.InboxPath+"/{rest...}", gone)
 		}
 		s.startOutbox()
 		return se.Next()

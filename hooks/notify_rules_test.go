@@ -45,6 +45,9 @@ func TestNotifyOptOutAndUnconfiguredChannels(t *testing.T) {
 		assert.Contains(t, r.GetString("last_error"), want)
 	}
 	assert.Zero(t, bare.app.TestMailer.TotalSend())
+	for _, path := range []string{"/_sandbox/inbox", "/_sandbox/inbox/messages.json"} {
+		assert.Equal(t, http.StatusNotFound, bare.do(http.MethodGet, path, "", nil).Status, "%s exists only in --sandbox", path)
+	}
 }
 
 // WhatsApp goes out one message at a time, WhatsAppGap apart; e-mail does

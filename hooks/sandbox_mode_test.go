@@ -20,6 +20,7 @@ import (
 
 	"github.com/vipbase/vipbase/hooks"
 	"github.com/vipbase/vipbase/hooks/wallet"
+	wasandbox "github.com/vipbase/vipbase/notify/sandbox"
 	"github.com/vipbase/vipbase/vipreseller/sandbox"
 )
 
@@ -126,6 +127,11 @@ func TestSandboxModeRestartKeepsOrdersInFlight(t *testing.T) {
 		return n > 0
 	}, 60*time.Second, 50*time.Millisecond)
 	require.NoError(t, wallet.AddDeposit(app1, userIDs[userEmail], 100_000, "test deposit"))
+	u, err := app1.FindRecordById("users", userIDs[userEmail])
+	require.NoError(t, err)
+	u.Set("phone", "0812 0000 0999")
+	u.Set("notify_whatsapp", true)
+	require.NoError(t, app1.Save(u))
 
 	buy := func(phone string) (number, trxid string) {
 		code, body := httpJSON(t, http.MethodPost, base+"/api/orders/prepaid", userTokens[userEmail],
@@ -167,6 +173,31 @@ func TestSandboxModeRestartKeepsOrdersInFlight(t *testing.T) {
 	require.NoError(t, err)
 	assert.NotEmpty(t, logs, "a callback reached the restarted store")
 	assert.Equal(t, svc2.Sandbox().APIKey(), svc1.Sandbox().APIKey())
+
+	// The shopper's WhatsApp message and e-mail show in the sandbox inbox.
+	var inbox []struct{ Channel, To, Subject, Body string }
+	require.Eventually(t, func() bool {
+		inbox = nil
+		resp, err := http.Get(base2 + wasandbox.InboxPath + wasandbox.MessagesSuffix)
+		if err != nil {
+			return false
+		}
+		defer resp.Body.Close()
+		if json.NewDecoder(resp.Body).Decode(&inbox) != nil {
+			return false
+		}
+		seen := map[string]bool{}
+		for _, m := range inbox {
+			seen[m.Channel+" "+m.To] = seen[m.Channel+" "+m.To] || strings.Contains(m.Body, doneNo)
+		}
+		return seen[wasandbox.ChannelWhatsApp+" 6281200000999"] && seen[wasandbox.ChannelEmail+" "+userEmail]
+	}, 15*time.Second, 100*time.Millisecond, "the success message for %s reaches the inbox by WhatsApp and e-mail", doneNo)
+	page, err := http.Get(base2 + wasandbox.InboxPath)
+	require.NoError(t, err)
+	html, _ := io.ReadAll(page.Body)
+	_ = page.Body.Close()
+	assert.Equal(t, http.StatusOK, page.StatusCode)
+	assert.Contains(t, string(html), "inbox-")
 
 	tr, ok := svc2.Sandbox().Transaction(stuckTrx)
 	require.True(t, ok, "the restarted sandbox knows the processing order's trxid")
