@@ -198,6 +198,7 @@
     topupChannel: '',
     topupBusy: false,
     live: false,
+    sandbox: false,       // serve --sandbox: the simulated inbox exists (detectSandbox)
   };
 
   const loggedIn = () => pb.authStore.isValid && pb.authStore.record && pb.authStore.record.collectionName === 'users';
@@ -376,6 +377,7 @@
         if (needLogin()) return;
         show('wallet');
         renderHeader();
+        renderAccount();
         loadWallet(true);
         loadTopupChannels();
         break;
@@ -485,10 +487,11 @@
     f.hidden = false;
     f.dataset.code = p.code;
     tid('order-product').textContent = p.brand + ' — ' + p.name;
-    const contact = { phone: f.elements.phone.value, email: f.elements.email.value };
+    const contact = { phone: f.elements.phone.value, email: f.elements.email.value, notify: f.elements.notifyWhatsapp.checked };
     f.reset();
     f.elements.phone.value = contact.phone;
     f.elements.email.value = contact.email;
+    f.elements.notifyWhatsapp.checked = contact.notify;
     fillContact();
     S.formAmount = -1;
     clearErrors();
@@ -729,6 +732,7 @@
     label.replaceChildren('Nomor WhatsApp');
     if (loggedIn()) label.append(h('span', { class: 'opt' }, ' (opsional)'));
     f.elements.phone.required = !loggedIn();
+    fieldEl('notify').hidden = loggedIn(); // a member's choice is the account's (Dompet → Akun)
   }
 
   async function pay(ev) {
@@ -745,6 +749,7 @@
     if (p.category === 'social') body.quantity = input.quantity;
     if (input.phone) body.phone = input.phone;
     if (input.email) body.email = input.email;
+    if (!loggedIn()) body.notifyWhatsapp = form().elements.notifyWhatsapp.checked; // the server reads it for guests only
     // One Idempotency-Key per purchase attempt. The same attempt sent again (a double
     // click, a retry after a network error, a click that lands after the answer but
     // before the page switched) keeps its key, so the server returns the first checkout.
@@ -1245,7 +1250,7 @@
     const p = d.payment;
     const o = d.order;
     const state = progressOf(d);
-    const key = JSON.stringify([d, inv.error, inv.checkMsg, inv.returned || '', S.channelNames[p.channel] || '']);
+    const key = JSON.stringify([d, inv.error, inv.checkMsg, inv.returned || '', S.channelNames[p.channel] || '', S.sandbox]);
     if (inv.shown === key) return; // unchanged: keep the QR, the open steps and the selection
     inv.shown = key;
     const box = tid('invoice');
@@ -1349,7 +1354,8 @@
       parts.push(h('p', { class: 'muted center small' }, 'Simpan nomor pesanan ', h('b', {}, o.orderNumber), ' untuk melacaknya nanti.'));
     }
     if (state === 'success') parts.push(h('a', { class: 'btn btn-ghost btn-block', href: deposit ? '#/dompet' : '#/' }, deposit ? 'Ke dompet' : 'Belanja lagi'));
-    box.replaceChildren(...parts);
+    parts.push(sandboxHint());
+    box.replaceChildren(...parts.filter(Boolean));
     const copy = tid('copy-paycode', box);
     if (copy) copy.addEventListener('click', () => copyText(p.payCode));
     const check = tid('check-payment', box);
@@ -1584,6 +1590,76 @@
     go('#/');
   }
 
+  // ---------- account (Dompet → Akun): WhatsApp number and messages ----------
+  // A member edits their own users record: phone (the server normalises
+  // 08…/+62… to 62… and answers a bad number with validation_phone) and
+  // notify_whatsapp. Nothing else is sent; the SDK refreshes the auth record.
+  let accountBusy = false;
+  function renderAccount() {
+    if (!loggedIn() || accountBusy) return;
+    const f = tid('account-form');
+    const u = pb.authStore.record;
+    f.elements.phone.value = u.phone || '';
+    f.elements.notify.checked = !!u.notify_whatsapp;
+    onAccountInput();
+  }
+  function showAccountError(msg) {
+    tid('error-account-phone').textContent = msg;
+    $('[data-field="account-phone"]', tid('account-form')).classList.toggle('invalid', !!msg);
+  }
+  function onAccountInput() {
+    tid('account-result').textContent = '';
+    tid('account-error').textContent = '';
+    showAccountError('');
+  }
+  async function submitAccount(ev) {
+    ev.preventDefault();
+    if (accountBusy || !loggedIn()) return;
+    const f = tid('account-form');
+    const body = { phone: normalizeNumber(f.elements.phone.value.trim()), notify_whatsapp: f.elements.notify.checked };
+    onAccountInput();
+    accountBusy = true;
+    const btn = tid('account-save');
+    btn.disabled = true;
+    btn.textContent = 'Menyimpan…';
+    try {
+      await pb.collection('users').update(pb.authStore.record.id, body);
+      tid('account-result').textContent = 'Tersimpan.';
+    } catch (err) {
+      const fields = fieldErrorsOf(err);
+      if (fields.phone) showAccountError(fields.phone);
+      else tid('account-error').textContent = Object.values(fields)[0] || errorText(err);
+      if (err.status === 401) logout('Sesi berakhir. Silakan masuk lagi.');
+    } finally {
+      accountBusy = false;
+      btn.disabled = false;
+      btn.textContent = 'Simpan';
+    }
+  }
+
+  // ---------- sandbox inbox (serve --sandbox only) ----------
+  // In sandbox mode the app serves a simulated WhatsApp/e-mail inbox at
+  // /_sandbox/inbox. Elsewhere that path answers 404, or 200 with this very
+  // storefront (the index fallback), so the page is known by its content.
+  const INBOX_URL = '/_sandbox/inbox';
+  function detectSandbox() {
+    fetch(INBOX_URL, { method: 'GET', cache: 'no-store', credentials: 'same-origin' })
+      .then((res) => (res.ok ? res.text() : ''))
+      .then((text) => {
+        if (!text.includes('data-testid="inbox-empty"')) return;
+        S.sandbox = true;
+        tid('sandbox-inbox-link').hidden = false;
+        if (S.inv && currentView() === 'invoice') { S.inv.shown = ''; renderInvoice(); }
+      })
+      .catch(() => { /* not sandbox, or offline: no link */ });
+  }
+  // A line under an invoice: where the shop's messages about it can be read.
+  function sandboxHint() {
+    if (!S.sandbox) return null;
+    return h('p', { class: 'muted small center sandbox-hint', 'data-testid': 'sandbox-hint' }, 'Mode simulasi: WhatsApp dan email dari toko tampil di ',
+      h('a', { href: INBOX_URL, target: '_blank', rel: 'noopener' }, 'kotak masuk simulasi'), '.');
+  }
+
   // ---------- wiring ----------
   function bind() {
     window.addEventListener('hashchange', route);
@@ -1651,6 +1727,8 @@
     document.addEventListener('visibilitychange', () => {
       if (document.visibilityState === 'visible' && currentView() === 'invoice') fetchInvoice();
     });
+    tid('account-form').addEventListener('submit', submitAccount);
+    tid('account-form').addEventListener('input', onAccountInput);
     tid('auth-form').addEventListener('submit', submitAuth);
     tid('nav-logout').addEventListener('click', () => logout('Anda sudah keluar.'));
     tid('orders-more').addEventListener('click', () => loadOrders(false));
@@ -1672,6 +1750,8 @@
     if (loggedIn()) subscribeLive();
     route();
     document.documentElement.dataset.ready = 'true';
+    if (window.requestIdleCallback) requestIdleCallback(detectSandbox, { timeout: 1000 });
+    else setTimeout(detectSandbox, 200);
   }
 
   boot();
