@@ -70,7 +70,7 @@ func (w *soakWorld) drainNotifications() {
 	w.mu.RLock()
 	defer w.mu.RUnlock()
 	app, svc := w.cur.app, w.cur.svc
-	for range 5 {
+	for range 8 {
 		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 		require.NoError(w.t, svc.WaitNotifications(ctx))
 		cancel()
@@ -81,10 +81,11 @@ func (w *soakWorld) drainNotifications() {
 		}
 		now := types.NowDateTime()
 		w.exec(app, "UPDATE notifications SET next_attempt_at = {:now} WHERE status = 'queued'", dbx.Params{"now": now.String()})
-		// Only a send no live pass can still be making (a live one takes
-		// milliseconds).
+		// Only a send no live pass can still be making: a live one ends
+		// within the client's 2 s timeout. Younger ones get another round.
 		w.exec(app, "UPDATE notifications SET updated = '2000-01-01 00:00:00.000Z' WHERE status = 'sending' AND updated < {:cut}",
-			dbx.Params{"cut": now.Add(-10 * time.Second).String()})
+			dbx.Params{"cut": now.Add(-3 * time.Second).String()})
+		time.Sleep(time.Second)
 	}
 }
 
