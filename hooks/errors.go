@@ -53,6 +53,8 @@ const (
 
 	// 400: the order would charge (or cost) more than maxOrderTotal; nothing written, sent or charged.
 	CodeOrderTotalTooLarge = "order_total_too_large"
+	// 400: an order's charged/for-whom fields are fixed once it exists (design §14).
+	CodeOrderFieldReadOnly = "order_field_read_only"
 
 	// By status, for answers that name nothing more specific.
 	CodeBadRequest   = "bad_request"

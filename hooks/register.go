@@ -149,6 +149,7 @@ func Register(app core.App, cfg Config) (*Service, error) {
 		return se.Next()
 	})
 	wallet.Guards(s.app)
+	s.registerBooks()
 	s.registerOrderHooks()
 	s.registerCatalogRoutes()
 	s.registerOrderRoutes()

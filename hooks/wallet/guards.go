@@ -3,6 +3,7 @@ package wallet
 import (
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
@@ -24,6 +25,7 @@ const (
 	CodeLedgerOrder         = "ledger_order_not_allowed"
 	CodeInsufficientBalance = "insufficient_balance"
 	CodeLedgerFailed        = "ledger_failed"
+	CodeDuplicateReference  = "duplicate_reference"
 )
 
 // refuse is a 400 with a stable code; cause is kept for the logs only.
@@ -76,10 +78,13 @@ func Guards(app core.App) {
 		var row *core.Record
 		err := e.App.RunInTransaction(func(tx core.App) error {
 			var err error
-			row, err = Apply(tx, Entry{User: e.Record.GetString("user"), Type: typ, Amount: amount, Note: e.Record.GetString("note")})
+			row, err = Apply(tx, Entry{User: e.Record.GetString("user"), Type: typ, Amount: amount,
+				Note: e.Record.GetString("note"), Reference: strings.TrimSpace(e.Record.GetString("reference"))})
 			return err
 		})
 		switch {
+		case errors.Is(err, ErrDuplicateReference):
+			return refuse(CodeDuplicateReference, "This user already has a "+typ+" with this reference: it was entered before.", nil)
 		case errors.Is(err, ErrInsufficientBalance):
 			return refuse(CodeInsufficientBalance, "This adjustment would make the balance negative.", nil)
 		case err != nil:

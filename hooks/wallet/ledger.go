@@ -23,6 +23,10 @@ const (
 // ErrInsufficientBalance means a debit would take a wallet below zero.
 var ErrInsufficientBalance = errors.New("insufficient balance")
 
+// ErrDuplicateReference means the user already has an entry of this type
+// with this reference: a deposit entered twice.
+var ErrDuplicateReference = errors.New("wallet: this reference was already used for this user and type")
+
 // ErrNotInTransaction means Apply was called outside a transaction.
 var ErrNotInTransaction = errors.New("wallet: a ledger entry must be applied inside a transaction")
 
@@ -33,6 +37,9 @@ type Entry struct {
 	Amount int64  // rupiah, negative for a debit
 	Order  string // the order it pays or refunds, if any
 	Note   string // shown to the shopper in their history
+	// Reference is the operator's reference for a deposit or adjustment,
+	// unique per user and type when set (ErrDuplicateReference).
+	Reference string
 }
 
 // Apply changes the user's balance by e.Amount and appends the ledger row in
@@ -55,6 +62,19 @@ func Apply(tx core.App, e Entry) (*core.Record, error) {
 		}
 		return nil, ErrInsufficientBalance
 	}
+	if e.Reference != "" {
+		// After the UPDATE: this transaction holds the write lock, so no
+		// twin can commit between the check and the insert (the unique
+		// index is the backstop).
+		var n int
+		if err := tx.DB().NewQuery("SELECT COUNT(*) FROM wallet_transactions WHERE user = {:user} AND type = {:type} AND reference = {:ref}").
+			Bind(dbx.Params{"user": e.User, "type": e.Type, "ref": e.Reference}).Row(&n); err != nil {
+			return nil, err
+		}
+		if n > 0 {
+			return nil, ErrDuplicateReference
+		}
+	}
 	var after struct {
 		Balance int64 `db:"balance"`
 	}
@@ -72,6 +92,7 @@ func Apply(tx core.App, e Entry) (*core.Record, error) {
 	row.Set("balance_after", after.Balance)
 	row.Set("order", e.Order)
 	row.Set("note", e.Note)
+	row.Set("reference", e.Reference)
 	if err := tx.Save(row); err != nil {
 		return nil, fmt.Errorf("ledger %s: %w", e.Type, err)
 	}
