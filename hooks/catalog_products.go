@@ -106,17 +106,22 @@ func (s *Service) syncProducts(ctx context.Context, counts map[string]any, progr
 					c.Created++
 				} else {
 					before := productSnapshot(p)
+					s.applyProductFields(p, svc, tier)
 					switch {
 					case !sellable && p.GetBool("active"):
 						p.Set("active", false)
 						p.Set("auto_disabled", true)
 						c.Disabled++
-					case sellable && !p.GetBool("active") && p.GetBool("auto_disabled"):
+					case sellable && p.GetBool("active") && lockedBelowCost(p):
+						if err := s.disableBelowCost(tx, p); err != nil {
+							return err
+						}
+						c.Disabled++
+					case sellable && !p.GetBool("active") && p.GetBool("auto_disabled") && !lockedBelowCost(p):
 						p.Set("active", true)
 						p.Set("auto_disabled", false)
 						c.Enabled++
 					}
-					s.applyProductFields(p, svc, tier)
 					if productSnapshot(p) == before {
 						c.Unchanged++
 						continue
