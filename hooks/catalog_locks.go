@@ -25,12 +25,12 @@ func (s *Service) registerPriceLocks() {
 		if p.GetInt("price") != orig.GetInt("price") && p.GetBool("price_locked") == orig.GetBool("price_locked") {
 			p.Set("price_locked", true)
 		}
-		if !p.GetBool("price_locked") && p.GetInt("cost") > 0 {
-			markup := s.cfg.MarkupBasisPoints
-			if own := p.GetFloat("markup_percent"); own > 0 {
-				markup = int64(own*100 + 0.5)
+		if p.GetInt("cost") > 0 {
+			rules, err := loadRules(e.App)
+			if err != nil {
+				return err
 			}
-			p.Set("price", SellPrice(int64(p.GetInt("cost")), markup)) // unlocked: the markup's again, now
+			s.priceProduct(p, rules) // unlocked: the rules' price again, now
 		}
 		if p.GetBool("active") && p.GetInt("price") < p.GetInt("cost") {
 			return apiError(http.StatusBadRequest, CodeBelowCost, "Product "+p.GetString("code")+" would sell at Rp "+

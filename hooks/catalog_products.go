@@ -7,6 +7,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
+	"github.com/vipbase/vipbase/pricing"
 	"github.com/vipbase/vipbase/vipreseller"
 )
 
@@ -78,6 +79,10 @@ func (s *Service) syncProducts(ctx context.Context, counts map[string]any, progr
 			if err != nil {
 				return err
 			}
+			rules, err := loadRules(tx)
+			if err != nil {
+				return err
+			}
 			products, err := tx.FindAllRecords("products", dbEq("category", category))
 			if err != nil {
 				return err
@@ -106,7 +111,7 @@ func (s *Service) syncProducts(ctx context.Context, counts map[string]any, progr
 					c.Created++
 				} else {
 					before := productSnapshot(p)
-					s.applyProductFields(p, svc, tier)
+					s.applyProductFields(p, svc, tier, rules)
 					switch {
 					case !sellable && p.GetBool("active"):
 						p.Set("active", false)
@@ -132,7 +137,7 @@ func (s *Service) syncProducts(ctx context.Context, counts map[string]any, progr
 					}
 					continue
 				}
-				s.applyProductFields(p, svc, tier)
+				s.applyProductFields(p, svc, tier, rules)
 				if err := tx.Save(p); err != nil {
 					return fmt.Errorf("save product %s: %w", p.GetString("code"), err)
 				}
@@ -150,7 +155,7 @@ func (s *Service) syncProducts(ctx context.Context, counts map[string]any, progr
 }
 
 // applyProductFields copies the provider-owned fields and reprices.
-func (s *Service) applyProductFields(p, svc *core.Record, tier string) {
+func (s *Service) applyProductFields(p, svc *core.Record, tier string, rules []pricing.Rule) {
 	p.Set("service", svc.Id)
 	p.Set("name", svc.GetString("name"))
 	p.Set("brand", svc.GetString("brand"))
@@ -159,20 +164,14 @@ func (s *Service) applyProductFields(p, svc *core.Record, tier string) {
 	p.Set("max", svc.GetInt("max"))
 	cost := int64(svc.GetInt("price_" + tier))
 	p.Set("cost", cost)
-	if !p.GetBool("price_locked") {
-		markup := s.cfg.MarkupBasisPoints
-		if own := p.GetFloat("markup_percent"); own > 0 {
-			markup = int64(own*100 + 0.5)
-		}
-		p.Set("price", SellPrice(cost, markup))
-	}
+	s.priceProduct(p, rules)
 }
 
 // productSnapshot is the comparable state of the fields sync may touch.
 func productSnapshot(p *core.Record) string {
 	return fmt.Sprint(p.GetString("service"), "|", p.GetString("name"), "|", p.GetString("brand"), "|",
 		p.GetString("type"), "|", p.GetInt("min"), "|", p.GetInt("max"), "|", p.GetInt("cost"), "|",
-		p.GetInt("price"), "|", p.GetBool("active"), "|", p.GetBool("auto_disabled"))
+		priceSnapshot(p), "|", p.GetBool("active"), "|", p.GetBool("auto_disabled"))
 }
 
 // priceTier is the configured cost tier, or the one the provider profile's

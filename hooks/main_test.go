@@ -16,6 +16,7 @@ var (
 	superToken  string
 	userTokens  = map[string]string{} // email → token
 	userIDs     = map[string]string{}
+	seededRules []map[string]any // the migration's pricing_rules, removed from the template
 )
 
 const (
@@ -46,6 +47,18 @@ func runTests(m *testing.M) (int, error) {
 		return 0, err
 	}
 	if err := app.RunAllMigrations(); err != nil {
+		return 0, err
+	}
+	// The seeded pricing rules are the shipped defaults (TestSeededPricing
+	// checks them); every other test prices at the plain default markup.
+	rules, err := app.FindAllRecords("pricing_rules")
+	if err != nil {
+		return 0, err
+	}
+	for _, r := range rules {
+		seededRules = append(seededRules, r.FieldsData())
+	}
+	if _, err := app.DB().NewQuery("DELETE FROM pricing_rules").Execute(); err != nil {
 		return 0, err
 	}
 	su := core.NewRecord(mustCollection(app, core.CollectionNameSuperusers))

@@ -119,7 +119,7 @@ func priceInTx(tx core.App, productID string, in OrderInput) (p *core.Record, pr
 	if err != nil || !p.GetBool("active") {
 		return nil, 0, 0, errProductNotFound
 	}
-	price, cost, oe := orderAmounts(p, in.Quantity)
+	price, cost, oe := orderAmounts(p, in.Quantity, userLevel(tx, in.UserID))
 	switch {
 	case oe != nil:
 		return nil, 0, 0, oe
@@ -187,12 +187,13 @@ func buildOrderRecord(tx core.App, in OrderInput, p *core.Record, price, cost in
 	return o, nil
 }
 
-// orderAmounts is what the shopper pays and what it costs us. Social prices
+// orderAmounts is what the shopper (of level; "" = public prices) pays and
+// what it costs us. Social prices
 // are per 1000 units, rounded up to the rupiah. Nothing can wrap: a price
 // or cost × quantity past int64, or a total over maxOrderTotal, is
 // errOrderTotalTooLarge.
-func orderAmounts(p *core.Record, quantity int64) (price, cost int64, oe *orderError) {
-	price, cost = int64(p.GetInt("price")), int64(p.GetInt("cost"))
+func orderAmounts(p *core.Record, quantity int64, level string) (price, cost int64, oe *orderError) {
+	price, cost = priceForLevel(p, level), int64(p.GetInt("cost"))
 	if p.GetString("category") == CategorySocial {
 		var okPrice, okCost bool
 		price, okPrice = perThousand(price, quantity)

@@ -127,8 +127,8 @@ func validateOrderInput(in *OrderInput, product *core.Record) *orderError {
 		return invalidOrder(errs)
 	}
 	// Early, with the product as read before the transaction; CreateOrder
-	// prices again with the committed row.
-	if _, _, oe := orderAmounts(product, in.Quantity); oe != nil {
+	// prices again with the committed row, for the shopper's level.
+	if _, _, oe := orderAmounts(product, in.Quantity, ""); oe != nil {
 		return oe
 	}
 	return nil

@@ -194,7 +194,7 @@ func (s *Service) reopenBlocker(tx core.App, p, o *core.Record) string {
 	if err != nil || !prod.GetBool("active") {
 		return "the product is no longer sold"
 	}
-	price, _, oe := orderAmounts(prod, int64(o.GetInt("quantity")))
+	price, _, oe := orderAmounts(prod, int64(o.GetInt("quantity")), userLevel(tx, o.GetString("user")))
 	if oe != nil || price <= 0 || price > int64(p.GetInt("amount")) || price > int64(o.GetInt("price")) {
 		return "the price went up"
 	}
@@ -273,6 +273,10 @@ func (s *Service) closeUnopened(paymentID, status, note string) error {
 // guestRefundDue records what a guest is owed when the provider fails (or
 // partly fails) their paid order: they have no wallet, so a person returns
 // the money and records it with POST /api/admin/payments/refund.
+// refundDuePrefix starts the review a guest's refund due leaves on the
+// payment and its order (the payment's admin_refund_due alert covers both).
+const refundDuePrefix = "Refund Rp "
+
 func guestRefundDue(tx core.App, o *core.Record, amount int64) error {
 	p, err := tx.FindRecordById("payments", o.GetString("payment"))
 	if err != nil {
@@ -281,8 +285,8 @@ func guestRefundDue(tx core.App, o *core.Record, amount int64) error {
 	if p.GetString("status") != PaymentPaid || p.GetInt("refund_due") > 0 {
 		return nil // one refund per order
 	}
-	note := fmt.Sprintf("Refund Rp %s to WhatsApp %s (order %s), then record it (POST /api/admin/payments/refund).",
-		Rupiah(amount), o.GetString("phone"), o.GetString("status"))
+	note := fmt.Sprintf(refundDuePrefix+"%s to WhatsApp %s (order %s %s), then record it (POST /api/admin/payments/refund).",
+		Rupiah(amount), o.GetString("phone"), o.GetString("number"), o.GetString("status"))
 	p.Set("refund_due", amount)
 	p.Set("review", note)
 	o.Set("review", note)

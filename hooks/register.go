@@ -151,6 +151,7 @@ func Register(app core.App, cfg Config) (*Service, error) {
 	wallet.Guards(s.app)
 	s.registerBooks()
 	s.registerPriceLocks()
+	s.registerPricing()
 	s.registerOrderHooks()
 	s.registerCatalogRoutes()
 	s.registerOrderRoutes()

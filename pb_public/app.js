@@ -470,7 +470,7 @@
       },
       h('span', { class: 'pname' }, p.name),
       meta.length ? h('span', { class: 'pmeta' }, meta.join(' · ')) : null,
-      h('span', { class: 'pprice' }, rp(p.price) + (p.category === 'social' ? ' / 1000' : '')));
+      h('span', { class: 'pprice' }, rp(priceOf(p)) + (p.category === 'social' ? ' / 1000' : '')));
     }));
   }
 
@@ -528,7 +528,7 @@
       q.min = String(p.min || 1);
       if (p.max) q.max = String(p.max); else q.removeAttribute('max');
       $('.hint', qty).textContent = 'Min ' + numberFmt.format(p.min || 1) + (p.max ? ', maks ' + numberFmt.format(p.max) : '') +
-        '. Harga ' + rp(p.price) + ' per 1000.';
+        '. Harga ' + rp(priceOf(p)) + ' per 1000.';
     }
     updateTotal();
     renderProducts();
@@ -536,9 +536,15 @@
     input.focus({ preventScroll: true });
   }
 
+  // The shopper's own price: a member of a level (users.level) pays the
+  // level's price when the product has one (products.prices), else the public one.
+  function priceOf(p) {
+    const lv = loggedIn() ? pb.authStore.record.level : '';
+    return lv && p.prices && Number.isInteger(p.prices[lv]) ? p.prices[lv] : p.price;
+  }
   function totalOf(p, qty) {
-    if (p.category !== 'social') return p.price;
-    return Math.ceil((p.price * qty) / 1000); // the server rounds up to the rupiah too
+    if (p.category !== 'social') return priceOf(p);
+    return Math.ceil((priceOf(p) * qty) / 1000); // the server rounds up to the rupiah too
   }
   function currentTotal() {
     const p = S.product;
