@@ -162,6 +162,7 @@ func Register(app core.App, cfg Config) (*Service, error) {
 	s.registerWebhook()
 	s.registerCrons()
 	s.registerNotifications()
+	s.registerReports()
 	s.registerStorefront()
 	if pb, ok := app.(*pocketbase.PocketBase); ok {
 		pb.RootCmd.AddCommand(s.vipCommand(), s.payCommand())
