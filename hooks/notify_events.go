@@ -48,10 +48,10 @@ func (s *Service) observeOrder(tx core.App, o *core.Record) error {
 			}
 		}
 	}
-	// A payment's review is copied onto its order ("Payment …: …"); the
-	// payment's own alert covers both.
-	if note := o.GetString("review"); note != "" && note != o.Original().GetString("review") && !strings.HasPrefix(note, "Payment ") {
-		return s.adminAlert(tx, notify.AdminReview, "admin_review:"+noteKey(note), map[string]any{
+	// A payment's review is copied onto its order ("Payment …: …", and a
+	// guest's "Refund Rp …"); the payment's own alert covers both.
+	if note := o.GetString("review"); note != "" && note != o.Original().GetString("review") && !strings.HasPrefix(note, "Payment ") && !strings.HasPrefix(note, refundDuePrefix) {
+		return s.adminAlert(tx, notify.AdminReview, "admin_review:orders:"+o.Id+":"+noteKey(note), map[string]any{
 			"Kind": "pesanan", "Number": o.GetString("number"), "Reason": note, "URL": s.dashboardURL("orders", o.Id)})
 	}
 	return nil
@@ -72,16 +72,17 @@ func (s *Service) observePayment(tx core.App, p *core.Record) error {
 	}
 	note := p.GetString("review")
 	if due := p.GetInt("refund_due"); due > 0 && orig.GetInt("refund_due") == 0 {
-		// Keyed like the review it comes with, so the operator gets one
-		// message for the refund, not a second for its review note.
-		if err := s.adminAlert(tx, notify.AdminRefundDue, "admin_review:"+noteKey(note), map[string]any{
+		// One message for the refund: the review note that comes with it
+		// says the same.
+		return s.adminAlert(tx, notify.AdminRefundDue, "admin_refund_due:"+p.Id, map[string]any{
 			"Amount": due, "Number": p.GetString("number"), "Phone": p.GetString("phone"),
-			"URL": s.dashboardURL("payments", p.Id)}); err != nil {
-			return err
-		}
+			"URL": s.dashboardURL("payments", p.Id)})
 	}
-	if note != "" && note != orig.GetString("review") {
-		return s.adminAlert(tx, notify.AdminReview, "admin_review:"+noteKey(note), map[string]any{
+	// Keyed per payment and reason: the same reason on another payment is
+	// another alert (the 30-minute throttle folds a burst into one message).
+	// Recording a refund closes a review; it is not a new one.
+	if note != "" && note != orig.GetString("review") && now != PaymentRefunded {
+		return s.adminAlert(tx, notify.AdminReview, "admin_review:payments:"+p.Id+":"+noteKey(note), map[string]any{
 			"Kind": "pembayaran", "Number": p.GetString("number"), "Reason": note, "URL": s.dashboardURL("payments", p.Id)})
 	}
 	return nil

@@ -77,8 +77,10 @@ func (s *Service) enqueue(tx core.App, m message) error {
 		if err == nil && ch.name == ChannelEmail {
 			subject, err = notify.Render(t.subject, m.vars)
 		}
-		if err != nil { // refused on save; a default may still meet odd values
+		if err != nil { // an edit that Validate let through (it renders without values), or odd values
 			status, lastErr = NotifyFailed, "template "+m.template+": "+err.Error()
+			tx.Logger().Error("notification not sent: its template does not render; fix it in notification_templates",
+				"template", m.template, "channel", ch.name, "key", m.key, "error", err.Error())
 		}
 		_, err = tx.DB().NewQuery(`INSERT OR IGNORE INTO notifications
 			(id, channel, "to", template, vars, subject, body, "order", payment, user, dedupe_key, status,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/mail"
 	"strings"
 	"sync"
@@ -131,6 +132,12 @@ func (s *Service) SendNotifications(ctx context.Context) (NotifyStats, error) {
 	var wg sync.WaitGroup
 	for _, ch := range []string{ChannelWhatsApp, ChannelEmail} {
 		wg.Go(func() {
+			defer func() { // a sender's panic must not take the store down with it
+				if r := recover(); r != nil {
+					s.app.Logger().Error("notifications: a send panicked; its row goes back to the queue after 5 minutes",
+						"channel", ch, "panic", fmt.Sprint(r))
+				}
+			}()
 			st, err := s.sendLane(ctx, ch)
 			mu.Lock()
 			defer mu.Unlock()
@@ -210,7 +217,7 @@ func (s *Service) sendLane(ctx context.Context, channel string) (NotifyStats, er
 
 func (s *Service) claimNotification(id string) (bool, error) {
 	res, err := s.app.DB().NewQuery("UPDATE notifications SET status = 'sending', attempts = attempts + 1, updated = {:now} " +
-		"WHERE id = {:id} AND status = 'queued'").Bind(dbx.Params{"id": id, "now": s.nowDT()}).Execute()
+		"WHERE id = {:id} AND status = 'queued' AND next_attempt_at <= {:now}").Bind(dbx.Params{"id": id, "now": s.nowDT()}).Execute()
 	if err != nil {
 		return false, err
 	}
@@ -232,7 +239,7 @@ func (s *Service) deliver(ctx context.Context, r outboxRow) (NotifyStats, error)
 	case ChannelWhatsApp:
 		id, err = s.whatsApp().Send(ctx, r.To, r.Body)
 	case ChannelEmail:
-		err = s.sendEmail(r)
+		err = s.sendEmail(ctx, r)
 	default:
 		err = &notify.SendError{Permanent: true, Reason: "unknown channel " + r.Channel}
 	}
@@ -325,18 +332,33 @@ var errMailNotConfigured = errors.New("e-mail is not configured")
 // mailConfigured: Settings › Mail has SMTP on (or the sandbox catches mail).
 func (s *Service) mailConfigured() bool { return s.app.Settings().SMTP.Enabled || s.cfg.Sandbox }
 
-func (s *Service) sendEmail(r outboxRow) error {
+// mailTimeout bounds one e-mail send: PocketBase's SMTP client has no
+// deadline and no context, and a server that accepts and then stalls would
+// hold the e-mail lane (and shutdown) forever. Well under notifyStuckAfter.
+const mailTimeout = 30 * time.Second
+
+func (s *Service) sendEmail(ctx context.Context, r outboxRow) error {
 	if !s.mailConfigured() {
 		return errMailNotConfigured
 	}
 	meta := s.app.Settings().Meta
-	return s.app.NewMailClient().Send(&mailer.Message{
+	msg := &mailer.Message{
 		From:    mail.Address{Address: meta.SenderAddress, Name: meta.SenderName},
 		To:      []mail.Address{{Address: r.To}},
 		Subject: r.Subject,
 		Text:    r.Body,
 		HTML:    notify.RenderHTML(r.Body),
-	})
+	}
+	done := make(chan error, 1) // the send may outlive us; it never blocks on this
+	go func() { done <- s.app.NewMailClient().Send(msg) }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-time.After(mailTimeout):
+		return &notify.SendError{Reason: "the mail server did not answer within " + mailTimeout.String()}
+	}
 }
 
 // notConfiguredReason is the skipped row's reason; the first of a channel

@@ -199,6 +199,16 @@ func TestSandboxModeRestartKeepsOrdersInFlight(t *testing.T) {
 	assert.Equal(t, http.StatusOK, page.StatusCode)
 	assert.Contains(t, string(html), "inbox-")
 
+	// A superuser's reset link never shows on the (unauthenticated) page.
+	suCode, _ := httpJSON(t, http.MethodPost, base2+"/api/collections/_superusers/request-password-reset", "", map[string]any{"email": superEmail})
+	require.Equal(t, http.StatusNoContent, suCode)
+	require.Eventually(t, func() bool {
+		for _, m := range svc2.WhatsAppSandbox().For(superEmail) {
+			return strings.Contains(m.Body, "superuser") && !strings.Contains(m.Body+m.HTML, "confirm-password-reset")
+		}
+		return false
+	}, 10*time.Second, 50*time.Millisecond, "the superuser's mail is listed without its link")
+
 	tr, ok := svc2.Sandbox().Transaction(stuckTrx)
 	require.True(t, ok, "the restarted sandbox knows the processing order's trxid")
 	assert.Equal(t, sandbox.StatusProcessing, tr.Status)

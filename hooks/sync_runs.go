@@ -139,7 +139,8 @@ func (s *Service) finishRun(run *core.Record, counts map[string]any, syncErr err
 	} else {
 		run.Set("status", "success")
 	}
-	if err := s.app.Save(run); err != nil {
+	// With its operator alert (a failed run), in one transaction.
+	if err := s.app.RunInTransaction(func(tx core.App) error { return tx.Save(run) }); err != nil {
 		s.app.Logger().Error("vip sync: cannot record the run's result", "run", run.Id, "error", err)
 	}
 }

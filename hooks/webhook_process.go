@@ -145,7 +145,8 @@ func (s *Service) flagReconcileMistake(it vipreseller.CallbackItem) {
 	for _, o := range suspects {
 		o.Set("review", "VIP-Reseller later reported trxid "+it.TrxID+" ("+it.Status+") for this target after this order "+
 			"was failed and refunded by reconciliation. Check whether it was delivered.")
-		if err := s.app.Save(o); err != nil {
+		// With its operator alert, in one transaction.
+		if err := s.app.RunInTransaction(func(tx core.App) error { return tx.Save(o) }); err != nil {
 			s.app.Logger().Error("webhook: could not flag an order for review", "order", o.Id, "error", err)
 			continue
 		}
