@@ -170,3 +170,25 @@ func TestMemberLevelPrices(t *testing.T) {
 	assert.Equal(t, "price_changed", r.data()["code"])
 	e.assertLedgerConsistent()
 }
+
+// A member of a level checking out through a gateway is invoiced their
+// level's price, and the product read through the SDK carries it.
+func TestMemberLevelPriceAtCheckout(t *testing.T) {
+	e := newPayEnv(t)
+	r := e.do(http.MethodPost, rulesURL, superToken, map[string]any{"category": "prepaid", "level": "reseller", "markup_fixed": 300, "active": true})
+	require.Equal(t, http.StatusOK, r.Status, r.Raw)
+	r = e.do(http.MethodPatch, "/api/collections/users/records/"+userIDs[userEmail], superToken, map[string]any{"level": "reseller"})
+	require.Equal(t, http.StatusOK, r.Status, r.Raw)
+	p := e.product("prepaid", "TELKOMSEL_10K")
+	want := p.GetInt("cost") + 300
+
+	r = e.do(http.MethodGet, "/api/collections/products/records/"+p.Id, userTokens[userEmail], nil)
+	require.Equal(t, http.StatusOK, r.Status, r.Raw)
+	assert.EqualValues(t, map[string]any{"reseller": float64(want)}, r.Body["prices"], "the SDK read shows the level prices")
+
+	order, pay, _, _ := e.checkoutOK(userTokens[userEmail], prepaidCheckout("QRIS", ""))
+	assert.Equal(t, want, e.order(order).GetInt("price"))
+	assert.Equal(t, want, e.record("payments", "number = {:n}", map[string]any{"n": pay}).GetInt("amount"))
+	_, guestPay, _, _ := e.checkoutOK("", prepaidCheckout("QRIS", "081299998888"))
+	assert.Equal(t, p.GetInt("price"), e.record("payments", "number = {:n}", map[string]any{"n": guestPay}).GetInt("amount"), "a guest pays the public price")
+}
