@@ -21,22 +21,22 @@ const (
 )
 
 func (s *Service) registerCrons() {
-	s.addCron(CronSyncCatalog, "0 */6 * * *", 30*time.Minute, func(ctx context.Context) {
-		s.cronSync(ctx, ActionSyncServices)
-		s.cronSync(ctx, ActionSyncProducts)
+	s.addCron(CronSyncCatalog, "0 */6 * * *", 30*time.Minute, func(ctx context.Context) error {
+		return errors.Join(s.cronSync(ctx, ActionSyncServices), s.cronSync(ctx, ActionSyncProducts))
 	})
-	s.addCron(CronSyncStock, "*/15 * * * *", 10*time.Minute, func(ctx context.Context) {
-		s.cronSync(ctx, ActionSyncStock)
+	s.addCron(CronSyncStock, "*/15 * * * *", 10*time.Minute, func(ctx context.Context) error {
+		return s.cronSync(ctx, ActionSyncStock)
 	})
-	s.addCron(CronSyncBalance, "*/10 * * * *", 2*time.Minute, func(ctx context.Context) {
-		s.cronSync(ctx, ActionSyncBalance)
+	s.addCron(CronSyncBalance, "*/10 * * * *", 2*time.Minute, func(ctx context.Context) error {
+		return s.cronSync(ctx, ActionSyncBalance)
 	})
-	s.addCron(CronOrdersPoll, "* * * * *", 5*time.Minute, func(ctx context.Context) {
+	s.addCron(CronOrdersPoll, "* * * * *", 5*time.Minute, func(ctx context.Context) error {
 		s.rejects.flush()
 		s.sweepInbox(inboxSweepAge)
 		s.pollJob(ctx)
+		return nil
 	})
-	s.addCron(CronLogsCleanup, "30 3 * * *", 10*time.Minute, func(context.Context) {
+	s.addCron(CronLogsCleanup, "30 3 * * *", 10*time.Minute, func(context.Context) error {
 		days := s.cfg.WebhookLogDays
 		if days <= 0 {
 			days = 30
@@ -44,9 +44,10 @@ func (s *Service) registerCrons() {
 		n, err := s.cleanupWebhookLogs(days)
 		if err != nil {
 			s.app.Logger().Error("webhook log cleanup failed", "error", err)
-			return
+			return err
 		}
 		s.app.Logger().Info("webhook log cleanup", "deleted", n, "keptDays", days)
+		return nil
 	})
 
 	// Orders committed before a crash are picked up right after start,
@@ -87,28 +88,37 @@ func (s *Service) pollJobBefore(ctx context.Context, createdBefore types.DateTim
 // addCron registers a job that never crashes the server (panics are logged)
 // and is bounded by a timeout. Overlap is prevented by the job's own lock
 // (RunSync's TryLock), which also keeps a cron and an admin click apart.
-func (s *Service) addCron(id, expr string, timeout time.Duration, job func(ctx context.Context)) {
+func (s *Service) addCron(id, expr string, timeout time.Duration, job func(ctx context.Context) error) {
 	s.app.Cron().MustAdd(id, expr, func() {
+		run := s.crons.start(id)
 		defer func() {
 			if r := recover(); r != nil {
 				s.app.Logger().Error("cron job panicked", "job", id, "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+				s.crons.finish(run, fmt.Errorf("panic: %v", r))
 			}
 		}()
 		ctx, cancel := context.WithTimeout(s.stop, timeout)
 		defer cancel()
-		job(ctx)
+		err := job(ctx)
+		if err == nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			err = fmt.Errorf("stopped after its %s limit", timeout)
+		}
+		s.crons.finish(run, err)
 	})
 }
 
-func (s *Service) cronSync(ctx context.Context, action string) {
+func (s *Service) cronSync(ctx context.Context, action string) error {
 	if s.client == nil {
-		return // the serve warning already said why
+		return nil // the serve warning already said why
 	}
 	_, err := s.RunSync(ctx, action, TriggerCron, nil)
 	switch {
 	case errors.Is(err, ErrSyncBusy):
 		s.app.Logger().Info("vip sync skipped: the previous run is still going", "action", action)
+		return nil
 	case err != nil:
 		s.app.Logger().Error("vip sync failed", "action", action, "error", err)
+		return fmt.Errorf("%s: %w", action, err)
 	}
+	return nil
 }

@@ -80,18 +80,21 @@ func (s *Service) registerNotifications() {
 		s.sandboxMail()
 	}
 
-	s.addCron(CronNotify, "* * * * *", 5*time.Minute, func(ctx context.Context) {
+	s.addCron(CronNotify, "* * * * *", 5*time.Minute, func(ctx context.Context) error {
 		if _, err := s.SendNotifications(ctx); err != nil {
 			s.app.Logger().Error("vip_notify failed", "error", err)
+			return err
 		}
+		return nil
 	})
-	s.addCron(CronNotifyCleanup, "45 3 * * *", 10*time.Minute, func(context.Context) {
+	s.addCron(CronNotifyCleanup, "45 3 * * *", 10*time.Minute, func(context.Context) error {
 		n, err := s.cleanupNotifications(notifyKeepDays)
 		if err != nil {
 			s.app.Logger().Error("notification cleanup failed", "error", err)
-			return
+			return err
 		}
 		s.app.Logger().Info("notification cleanup", "deleted", n, "keptDays", notifyKeepDays)
+		return nil
 	})
 	s.app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		if s.waSandbox != nil {

@@ -92,7 +92,10 @@ func (s *Service) registerPaymentChannels() {
 		se.Router.GET("/api/payments/channels", s.handleChannels)
 		return se.Next()
 	})
-	s.addCron(CronPaymentChannels, "*/10 * * * *", 2*time.Minute, s.refreshChannels)
+	s.addCron(CronPaymentChannels, "*/10 * * * *", 2*time.Minute, func(ctx context.Context) error {
+		s.refreshChannels(ctx)
+		return nil
+	})
 }
 
 // handleChannels answers GET /api/payments/channels?amount=N: every channel

@@ -32,7 +32,7 @@ const (
 )
 
 func (s *Service) registerPaymentsCheck() {
-	s.addCron(CronPaymentsCheck, "* * * * *", 5*time.Minute, func(ctx context.Context) { s.CheckPayments(ctx) })
+	s.addCron(CronPaymentsCheck, "* * * * *", 5*time.Minute, func(ctx context.Context) error { s.CheckPayments(ctx); return nil })
 }
 
 // CheckPayments is the vip_payments_check job; it returns how many

@@ -30,6 +30,7 @@ import (
 type Service struct {
 	app     core.App
 	cfg     Config
+	crons   cronRuns            // the last run of each cron job
 	client  *vipreseller.Client // nil when the provider is not configured
 	sandbox *sandbox.Server     // non-nil in --sandbox mode
 
@@ -161,6 +162,7 @@ func Register(app core.App, cfg Config) (*Service, error) {
 	s.registerCheckout()
 	s.registerWebhook()
 	s.registerCrons()
+	s.registerCronRoute()
 	s.registerNotifications()
 	s.registerReports()
 	s.registerStorefront()
