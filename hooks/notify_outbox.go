@@ -141,13 +141,6 @@ func (s *Service) notificationTemplate(tx core.App, key string) (notifyTemplate,
 }
 
 // storeName is what messages sign with: Settings › Application name.
-func (s *Service) storeName() string {
-	if n := strings.TrimSpace(s.app.Settings().Meta.AppName); n != "" && n != "Acme" {
-		return n
-	}
-	return "vipbase"
-}
-
 // adminAlert queues an operator alert to VIPBASE_ADMIN_WHATSAPP and
 // VIPBASE_ADMIN_EMAIL. key identifies the event; the worker throttles a
 // kind to one message per 30 minutes (the rest counted in the next).

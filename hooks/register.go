@@ -165,6 +165,7 @@ func Register(app core.App, cfg Config) (*Service, error) {
 	s.registerCronRoute()
 	s.registerNotifications()
 	s.registerReports()
+	s.registerStore()
 	s.registerStorefront()
 	if pb, ok := app.(*pocketbase.PocketBase); ok {
 		pb.RootCmd.AddCommand(s.vipCommand(), s.payCommand())

@@ -34,7 +34,7 @@ func (s *Service) registerStorefront() {
 		Priority: 999,
 		Func: func(se *core.ServeEvent) error {
 			if fsys != nil && !se.Router.HasRoute(http.MethodGet, "/{path...}") {
-				se.Router.GET("/{path...}", apis.Static(fsys, true))
+				se.Router.GET("/{path...}", apis.Static(storeIndexFS{FS: fsys, s: s}, true))
 			}
 			return se.Next()
 		},
