@@ -265,6 +265,7 @@ type paymentSpec struct {
 	amount, fee                            int64
 	expires                                time.Time
 	phone, email                           string
+	idempotencyKey                         string // top-ups: the member's Idempotency-Key
 }
 
 func (s *Service) newPayment(tx core.App, sp paymentSpec) (*core.Record, error) {
@@ -287,6 +288,7 @@ func (s *Service) newPayment(tx core.App, sp paymentSpec) (*core.Record, error) 
 	p.Set("phone", sp.phone)
 	p.Set("email", sp.email)
 	p.Set("access_token", newAccessToken())
+	p.Set("idempotency_key", sp.idempotencyKey)
 	if err := tx.Save(p); err != nil {
 		return nil, fmt.Errorf("save payment: %w", err)
 	}

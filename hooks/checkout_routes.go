@@ -8,6 +8,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/pocketbase/dbx"
+
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
@@ -225,16 +227,48 @@ func (s *Service) handleTopup(e *core.RequestEvent) error {
 	if len(errs) > 0 {
 		return fieldsError(errs)
 	}
+	key := strings.TrimSpace(e.Request.Header.Get("Idempotency-Key"))
+	if len(key) > 200 {
+		return fieldsError(validation.Errors{"idempotency_key": errIdempotencyKeySize})
+	}
+	// A replayed key answers with the invoice it opened (200), never a
+	// second one; the same key for another amount or channel is a 409.
+	replay := func(p *core.Record) error {
+		if int64(p.GetInt("amount")) != b.Amount || !strings.EqualFold(p.GetString("channel"), ch.Code) {
+			return orderErrorResponse(e, errIdempotencyMismatch, nil)
+		}
+		c, err := s.resumeCheckout(gw, &Checkout{Payment: p, Replayed: true})
+		if err != nil {
+			return orderErrorResponse(e, err, nil)
+		}
+		d := checkoutData(c)
+		delete(d, "order")
+		return e.JSON(http.StatusOK, map[string]any{"success": true, "data": d})
+	}
+	if p := s.findTopup(s.app, e.Auth.Id, key); p != nil {
+		return replay(p)
+	}
 	c := &Checkout{}
 	expires := time.Now().Add(clipExpiry(s.cfg.paymentExpiry(), ch)).UTC().Truncate(time.Second)
 	err := s.app.RunInTransaction(func(tx core.App) error {
+		c.Payment = nil
+		if p := s.findTopup(tx, e.Auth.Id, key); p != nil {
+			c.Payment, c.Replayed = p, true
+			return nil
+		}
 		p, err := s.newPayment(tx, paymentSpec{purpose: PurposeDeposit, user: e.Auth.Id, gateway: gw.Name(), channel: ch.Code,
-			amount: b.Amount, fee: ch.Customer.For(b.Amount), expires: expires, email: e.Auth.GetString("email")})
+			amount: b.Amount, fee: ch.Customer.For(b.Amount), expires: expires, email: e.Auth.GetString("email"), idempotencyKey: key})
 		c.Payment = p
 		return err
 	})
 	if err != nil {
+		if p := s.findTopup(s.app, e.Auth.Id, key); p != nil { // a twin committed first: the unique index refused ours
+			return replay(p)
+		}
 		return apiError(http.StatusInternalServerError, CodeInternal, "", err)
+	}
+	if c.Replayed {
+		return replay(c.Payment)
 	}
 	if err := s.openAtGateway(gw, c); err != nil {
 		return orderErrorResponse(e, err, nil)
@@ -242,6 +276,19 @@ func (s *Service) handleTopup(e *core.RequestEvent) error {
 	d := checkoutData(c)
 	delete(d, "order")
 	return e.JSON(http.StatusCreated, map[string]any{"success": true, "data": d})
+}
+
+// findTopup is the member's top-up opened with this Idempotency-Key, or nil.
+func (s *Service) findTopup(app core.App, user, key string) *core.Record {
+	if key == "" {
+		return nil
+	}
+	p, err := app.FindFirstRecordByFilter("payments", "user = {:u} && idempotency_key = {:k} && purpose = {:p}",
+		dbx.Params{"u": user, "k": key, "p": PurposeDeposit})
+	if err != nil {
+		return nil
+	}
+	return p
 }
 
 // handleAdminRefund records that an operator returned what a guest was owed.
