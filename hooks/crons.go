@@ -32,6 +32,7 @@ func (s *Service) registerCrons() {
 	})
 	s.addCron(CronOrdersPoll, "* * * * *", 5*time.Minute, func(ctx context.Context) error {
 		s.rejects.flush()
+		s.payRejects.flush()
 		s.sweepInbox(inboxSweepAge)
 		s.pollJob(ctx)
 		return nil

@@ -65,16 +65,16 @@ func (s *Service) handlePaymentNotify(name string) func(e *core.RequestEvent) er
 		}
 		ev := paymentEvent{gateway: name, ip: e.RealIP(), body: body}
 		gw := s.gateway(name)
+		// Unsigned or wrongly signed: anybody's traffic, counted per source
+		// and minute rather than stored one row each.
 		if gw == nil || !gw.Configured() {
-			ev.outcome, ev.err = OutcomeRejected, "the gateway's credentials are not configured"
-			s.logPaymentEvent(ev)
+			s.payRejects.count(ev.ip, name+": the gateway's credentials are not configured", s.sample(body))
 			return apiError(http.StatusUnauthorized, CodeSignatureInvalid, "Invalid notification signature.", nil)
 		}
 		n, err := gw.Verify(e.Request.Header, body)
 		switch {
 		case errors.Is(err, payment.ErrNoSignature), errors.Is(err, payment.ErrBadSignature):
-			ev.outcome, ev.err = OutcomeRejected, err.Error()
-			s.logPaymentEvent(ev)
+			s.payRejects.count(ev.ip, name+": "+err.Error(), s.sample(body))
 			return apiError(http.StatusUnauthorized, CodeSignatureInvalid, "Invalid notification signature.", nil)
 		case err != nil:
 			ev.signed, ev.outcome, ev.err = true, OutcomeInvalid, err.Error()

@@ -46,7 +46,8 @@ type Service struct {
 	nick       nicknameCache
 	writes     *pbsqlite.GroupCommit // callback writes share transactions under load
 	inbox      *callbackInbox        // received callbacks waiting to be processed
-	rejects    rejectCounter         // refused callbacks, counted per source and minute
+	rejects    *rejectCounter        // refused callbacks, counted per source and minute
+	payRejects *rejectCounter        // refused payment notifications, likewise
 	receipts   receiptBatcher        // received callbacks, stored in shared INSERTs
 
 	gateways      []payment.Gateway // configured payment gateways (Tripay first)
@@ -73,7 +74,7 @@ type Service struct {
 // only cfg.Sandbox starts it.
 func Register(app core.App, cfg Config) (*Service, error) {
 	s := &Service{app: app, cfg: cfg, writes: pbsqlite.NewGroupCommit(app), inbox: newCallbackInbox(), payInbox: newCallbackInbox(), outbox: newOutbox()}
-	s.rejects.s = s
+	s.rejects, s.payRejects = s.webhookRejects(), s.paymentRejects()
 	s.receipts = receiptBatcher{writes: s.writes, insert: insertReceipts}
 	s.payReceipts = insertBatcher[paymentEventRow]{writes: s.writes, insert: insertPaymentEvents}
 	s.stop, s.stopNow = context.WithCancel(context.Background())
@@ -124,6 +125,7 @@ func Register(app core.App, cfg Config) (*Service, error) {
 			s.stopNow()
 			s.inflight.Wait()
 			s.rejects.flush()
+			s.payRejects.flush()
 			s.writes.Wait()
 			s.polling.Lock()
 			s.syncs.catalog.Lock()
