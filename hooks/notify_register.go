@@ -55,16 +55,7 @@ func (s *Service) registerNotifications() {
 		}
 		return e.Next()
 	})
-	s.app.OnRecordValidate("users").BindFunc(func(e *core.RecordEvent) error {
-		if raw := strings.TrimSpace(e.Record.GetString("phone")); raw != "" {
-			phone, ok := notify.NormalisePhone(raw)
-			if !ok {
-				return validation.Errors{"phone": errPhoneInvalid}
-			}
-			e.Record.Set("phone", phone)
-		}
-		return e.Next()
-	})
+	s.app.OnRecordValidate("users").BindFunc(normalisePhoneField("phone"))
 	// WhatsApp messages are on by default (design §12): a sign-up that
 	// does not say otherwise gets them.
 	s.app.OnRecordCreateRequest("users").BindFunc(func(e *core.RecordRequestEvent) error {
@@ -151,5 +142,20 @@ func (s *Service) WaitNotifications(ctx context.Context) error {
 			return ctx.Err()
 		case <-time.After(20 * time.Millisecond):
 		}
+	}
+}
+
+// normalisePhoneField stores a record's WhatsApp number as 62…, refusing
+// one that is not an Indonesian mobile number (empty stays empty).
+func normalisePhoneField(field string) func(e *core.RecordEvent) error {
+	return func(e *core.RecordEvent) error {
+		if raw := strings.TrimSpace(e.Record.GetString(field)); raw != "" {
+			phone, ok := notify.NormalisePhone(raw)
+			if !ok {
+				return validation.Errors{field: errPhoneInvalid}
+			}
+			e.Record.Set(field, phone)
+		}
+		return e.Next()
 	}
 }

@@ -8,10 +8,7 @@ import (
 	"strings"
 	"time"
 
-	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
-
-	"github.com/vipbase/vipbase/notify"
 )
 
 // The store's identity lives in the one-row `store` collection (design §10):
@@ -58,16 +55,7 @@ func (s *Service) registerStore() {
 	s.app.OnRecordDeleteRequest("store").BindFunc(func(e *core.RecordRequestEvent) error {
 		return apiError(http.StatusBadRequest, CodeStoreSingleRow, "The store's row cannot be deleted: edit it instead.", nil)
 	})
-	s.app.OnRecordValidate("store").BindFunc(func(e *core.RecordEvent) error {
-		if raw := strings.TrimSpace(e.Record.GetString("cs_whatsapp")); raw != "" {
-			phone, ok := notify.NormalisePhone(raw)
-			if !ok {
-				return validation.Errors{"cs_whatsapp": errPhoneInvalid}
-			}
-			e.Record.Set("cs_whatsapp", phone)
-		}
-		return e.Next()
-	})
+	s.app.OnRecordValidate("store").BindFunc(normalisePhoneField("cs_whatsapp"))
 }
 
 // storeIndexFS serves fsys with its root index.html filled in from the
