@@ -151,7 +151,7 @@ func (s *Service) syncProducts(ctx context.Context, counts map[string]any, progr
 		progress(fmt.Sprintf("products %-8s created %d, updated %d, unchanged %d, disabled %d, re-enabled %d",
 			category, c.Created, c.Updated, c.Unchanged, c.Disabled, c.Enabled))
 	}
-	return nil
+	return s.syncBrands(counts, progress)
 }
 
 // applyProductFields copies the provider-owned fields and reprices.

@@ -168,6 +168,7 @@ func Register(app core.App, cfg Config) (*Service, error) {
 	s.registerNotifications()
 	s.registerReports()
 	s.registerStore()
+	s.registerBrands()
 	s.registerStorefront()
 	if pb, ok := app.(*pocketbase.PocketBase); ok {
 		pb.RootCmd.AddCommand(s.vipCommand(), s.payCommand())
