@@ -171,10 +171,19 @@
     'paket-telepon': 'Paket telepon', 'token-pln': 'Token PLN', 'saldo-emoney': 'E-money', 'voucher-game': 'Voucher',
   };
   const PRODUCT_FIELDS = 'id,category,code,name,brand,type,price,min,max,needs_zone,nickname_code,track_stock,stock,sort';
+  const BRAND_FIELDS = 'id,collectionId,collectionName,category,name,provider_category,display_name,logo,sort,popular,help';
+  // The home's tile groups (brands.category), in order, with their headings.
+  const BRAND_GROUPS = [
+    ['game', 'Game'], ['voucher', 'Voucher'], ['streaming', 'Streaming & Aplikasi'], ['pulsa', 'Pulsa'],
+    ['data', 'Paket Data'], ['pln', 'PLN'], ['emoney', 'E-Money'], ['social', 'Sosial Media'],
+  ];
 
   const S = {
     cat: 'game',
     brand: {},            // category → chosen brand
+    brands: [],           // brands rows (public: active only), popular first
+    brandOf: new Map(),   // "<provider_category>|<name>" → brands row
+    store: null,          // the store row (name, tagline, contacts, terms)
     q: '',
     catalog: {},          // category → products (or a Promise while loading)
     product: null,
@@ -405,17 +414,114 @@
     return Promise.resolve(S.catalog[cat]);
   }
 
-  // Brands with the most products first (a fair proxy for popularity), then by name.
+  // Brands in the home's order (popular, then the operator's sort, from the
+  // brands rows); without a row, the most products first, then by name.
   function brandsOf(items) {
     const m = new Map();
     for (const p of items) {
-      const b = m.get(p.brand) || { name: p.brand, n: 0, sort: Infinity };
+      const b = m.get(p.brand) || { name: p.brand, n: 0, sort: Infinity, row: brandRow(p.category, p.brand) };
       b.n++;
       b.sort = Math.min(b.sort, p.sort || 0);
       m.set(p.brand, b);
     }
-    return Array.from(m.values()).sort((a, b) => a.sort - b.sort || b.n - a.n || a.name.localeCompare(b.name, 'id'))
+    const rank = (b) => (b.row ? S.brands.indexOf(b.row) : Infinity);
+    return Array.from(m.values()).sort((a, b) => (rank(a) - rank(b)) || a.sort - b.sort || b.n - a.n || a.name.localeCompare(b.name, 'id'))
       .map((b) => b.name);
+  }
+
+  // ---------- brands: the home's tiles ----------
+  const brandRow = (cat, name) => S.brandOf.get(cat + '|' + name) || null;
+  const brandName = (cat, name) => { const r = brandRow(cat, name); return (r && r.display_name) || name; };
+
+  async function loadBrands() {
+    try {
+      S.brands = await pb.collection('brands').getFullList({ sort: '-popular,sort,display_name', fields: BRAND_FIELDS, batch: 500 });
+    } catch (_) {
+      S.brands = []; // the chips and products still work without tiles
+    }
+    S.brandOf = new Map(S.brands.map((b) => [b.provider_category + '|' + b.name, b]));
+    renderTiles();
+    if (currentView() === 'store' && Array.isArray(S.catalog[S.cat])) {
+      renderBrands(brandsOf(S.catalog[S.cat]));
+      renderProducts();
+    }
+  }
+
+  // "Mobile Legends" → ML, "TikTok" → TT, "PLN" → PLN, "Telkomsel" → T.
+  function initials(name) {
+    const words = String(name).split(/[\s\-:()+]+/).filter((w) => /[\p{L}\p{N}]/u.test(w));
+    if (!words.length) return '?';
+    if (words.length > 1) return (words[0][0] + words[1][0]).toUpperCase();
+    const w = words[0];
+    if (w.length <= 4 && w === w.toUpperCase()) return w;
+    const caps = w.slice(1).match(/\p{Lu}/u);
+    return (w[0] + (caps ? caps[0] : '')).toUpperCase();
+  }
+  // A steady colour per name; each is dark enough for white initials (≥ 4.5:1).
+  const TILE_COLOURS = ['#1e5fa8', '#7a3fb0', '#23733e', '#b03a2e', '#0e6f7d', '#a3521c', '#3d4db7', '#a23368', '#2d6464', '#5c4a9c'];
+  function tileColour(name) {
+    let h = 0;
+    for (const c of String(name)) h = (h * 31 + c.codePointAt(0)) % 9973;
+    return TILE_COLOURS[h % TILE_COLOURS.length];
+  }
+  function brandMark(row, name, size) {
+    if (row && row.logo) {
+      return h('img', { class: 'mark', src: pb.files.getURL(row, row.logo, { thumb: '128x128' }), alt: '', width: size, height: size, loading: 'lazy', decoding: 'async' });
+    }
+    const text = initials(name);
+    const mark = h('span', { class: 'mark mark-initials' + (text.length > 2 ? ' mark-long' : ''), 'aria-hidden': 'true' }, text);
+    mark.style.background = tileColour(name);
+    return mark;
+  }
+
+  function tileMatches(b, q) {
+    return !q || (b.display_name + ' ' + b.name).toLowerCase().includes(q);
+  }
+  function tile(b) {
+    const name = b.display_name || b.name;
+    return h('button', {
+      type: 'button', class: 'tile', 'data-testid': 'brand-tile', dataset: { brand: b.name, cat: b.provider_category },
+      'aria-pressed': String(S.cat === b.provider_category && S.brand[S.cat] === b.name),
+    }, brandMark(b, name, 56), h('span', { class: 'tile-name' }, name));
+  }
+  // Popular brands first, then a tile grid per group. Brands of one group
+  // that the shopper would see under the same name get one tile (the first).
+  function renderTiles() {
+    const box = tid('brand-home');
+    const q = S.q.trim().toLowerCase();
+    const groups = [];
+    const popular = S.brands.filter((b) => b.popular && tileMatches(b, q));
+    const seen = new Set();
+    const once = (list) => list.filter((b) => {
+      const k = b.category + '|' + (b.display_name || b.name).toLowerCase();
+      if (seen.has(k)) return false;
+      seen.add(k);
+      return true;
+    });
+    const group = (key, title, list) => h('section', { class: 'brand-group', 'data-testid': 'brand-group', dataset: { group: key }, 'aria-label': title },
+      h('h2', { class: 'group-title' }, title), h('div', { class: 'tiles' }, list.map(tile)));
+    if (popular.length) {
+      const pop = once(popular);
+      seen.clear();
+      groups.push(group('popular', 'Populer', pop));
+    }
+    for (const [key, title] of BRAND_GROUPS) {
+      const list = once(S.brands.filter((b) => b.category === key && tileMatches(b, q)));
+      if (list.length) groups.push(group(key, title, list));
+    }
+    if (!groups.length && q && S.brands.length) groups.push(h('p', { class: 'muted empty', 'data-testid': 'brand-empty', text: 'Merek tidak ditemukan.' }));
+    box.replaceChildren(...groups);
+  }
+
+  function openBrand(cat, name) {
+    S.q = '';
+    tid('search').value = '';
+    S.brand[cat] = name;
+    renderTiles();
+    selectCategory(cat).then(() => {
+      const c = tid('catalog');
+      if (c) c.scrollIntoView({ block: 'start' });
+    });
   }
 
   async function selectCategory(cat) {
@@ -440,10 +546,26 @@
     renderProducts();
   }
 
+  // The category's brands as chips, by the names shoppers see (the
+  // provider's own name where two would read the same).
   function renderBrands(brands) {
-    tid('brands').replaceChildren(...brands.map((b) => h('button', {
+    const names = brands.map((b) => brandName(S.cat, b));
+    tid('brands').replaceChildren(...brands.map((b, i) => h('button', {
       type: 'button', 'data-testid': 'brand', dataset: { brand: b }, 'aria-pressed': String(b === S.brand[S.cat]),
-    }, b)));
+    }, names.indexOf(names[i]) !== names.lastIndexOf(names[i]) ? b : names[i])));
+    const chips = tid('brands');
+    const on = $('[aria-pressed="true"]', chips);
+    if (on) chips.scrollLeft = Math.max(0, on.offsetLeft - chips.offsetLeft - 16); // the chosen chip in view
+    renderBrandHead();
+  }
+  function renderBrandHead() {
+    const head = tid('brand-head');
+    const name = S.brand[S.cat] || '';
+    head.dataset.brand = name;
+    head.hidden = !name || !!S.q.trim();
+    if (!name) { head.replaceChildren(); return; }
+    const shown = brandName(S.cat, name);
+    head.replaceChildren(brandMark(brandRow(S.cat, name), shown, 40), h('span', { class: 'brand-name' }, shown));
   }
 
   function renderProducts() {
@@ -460,7 +582,7 @@
     list.replaceChildren(...shown.map((p) => {
       const out = p.track_stock && p.stock <= 0;
       const meta = [];
-      if (q) meta.push(p.brand);
+      if (q) meta.push(brandName(p.category, p.brand));
       if (TYPE_LABEL[p.type]) meta.push(TYPE_LABEL[p.type]);
       if (p.track_stock) meta.push(out ? 'Stok habis' : 'Stok ' + p.stock);
       if (p.category === 'social' && p.min) meta.push('Min ' + numberFmt.format(p.min));
@@ -486,7 +608,10 @@
     const f = form();
     f.hidden = false;
     f.dataset.code = p.code;
-    tid('order-product').textContent = p.brand + ' — ' + p.name;
+    tid('order-product').textContent = brandName(p.category, p.brand) + ' — ' + p.name;
+    const row = brandRow(p.category, p.brand);
+    tid('brand-help').textContent = (row && row.help) || '';
+    tid('brand-help').hidden = !(row && row.help);
     const contact = { phone: f.elements.phone.value, email: f.elements.email.value, notify: f.elements.notifyWhatsapp.checked };
     f.reset();
     f.elements.phone.value = contact.phone;
@@ -1670,7 +1795,7 @@
   function bind() {
     window.addEventListener('hashchange', route);
     pb.authStore.onChange(renderHeader);
-    for (const b of $$('.cat-tabs button')) b.addEventListener('click', () => { S.q = ''; tid('search').value = ''; selectCategory(b.dataset.cat); });
+    for (const b of $$('.cat-tabs button')) b.addEventListener('click', () => { S.q = ''; tid('search').value = ''; renderTiles(); selectCategory(b.dataset.cat); });
     tid('brands').addEventListener('click', (e) => {
       const b = e.target.closest('button[data-brand]');
       if (!b) return;
@@ -1678,9 +1803,15 @@
       S.q = '';
       tid('search').value = '';
       for (const x of $$('button', tid('brands'))) x.setAttribute('aria-pressed', String(x === b));
+      renderBrandHead();
+      renderTiles();
       renderProducts();
     });
-    tid('search').addEventListener('input', (e) => { S.q = e.target.value; renderProducts(); });
+    tid('brand-home').addEventListener('click', (e) => {
+      const b = e.target.closest('button[data-brand]');
+      if (b) openBrand(b.dataset.cat, b.dataset.brand);
+    });
+    tid('search').addEventListener('input', (e) => { S.q = e.target.value; renderTiles(); renderBrandHead(); renderProducts(); });
     tid('products').addEventListener('click', (e) => {
       const b = e.target.closest('button[data-id]');
       if (!b) return;
@@ -1741,8 +1872,61 @@
     tid('wallet-more').addEventListener('click', () => loadWallet(false));
   }
 
+  // ---------- store identity: header and footer ----------
+  async function loadStore() {
+    try {
+      const res = await pb.collection('store').getList(1, 1, { fields: 'id,collectionId,collectionName,name,tagline,logo,cs_whatsapp,cs_email,terms,refund_policy' });
+      S.store = res.items[0] || null;
+    } catch (_) {
+      S.store = null; // the defaults stay
+    }
+    renderStore();
+  }
+
+  // 6281234567890 → 0812-3456-7890
+  function localPhone(n) {
+    const local = String(n).replace(/^62/, '0');
+    return local.replace(/^(\d{4})(\d{4})(\d+)$/, '$1-$2-$3');
+  }
+
+  function renderStore() {
+    const st = S.store || {};
+    const name = (st.name || '').trim();
+    const logo = tid('logo');
+    const kids = [];
+    if (st.logo) kids.push(h('img', { class: 'logo-img', src: pb.files.getURL(st, st.logo, { thumb: '64x64' }), alt: '', width: 28, height: 28 }));
+    if (name) kids.push(h('span', { class: 'logo-name' }, name));
+    else kids.push(h('span', { class: 'logo-name' }, 'vip', h('b', {}, 'base')));
+    logo.replaceChildren(...kids);
+    const tagline = tid('store-tagline');
+    tagline.textContent = (st.tagline || '').trim();
+    tagline.hidden = !tagline.textContent;
+
+    const wa = tid('footer-cs-whatsapp');
+    wa.hidden = !st.cs_whatsapp;
+    if (st.cs_whatsapp) {
+      wa.href = 'https://wa.me/' + st.cs_whatsapp;
+      wa.textContent = 'WhatsApp ' + localPhone(st.cs_whatsapp);
+    }
+    const mail = tid('footer-cs-email');
+    mail.hidden = !st.cs_email;
+    if (st.cs_email) {
+      mail.href = 'mailto:' + st.cs_email;
+      mail.textContent = st.cs_email;
+    }
+    tid('footer-cs').hidden = wa.hidden && mail.hidden;
+    for (const [id, text] of [['footer-terms', st.terms], ['footer-refund', st.refund_policy]]) {
+      const d = tid(id);
+      d.hidden = !(text || '').trim();
+      $('.legal-text', d).textContent = (text || '').trim();
+    }
+    tid('footer-copy').textContent = '© ' + new Date().getFullYear() + ' ' + (name || 'vipbase');
+  }
+
   async function boot() {
     bind();
+    loadStore();
+    const brandsReady = loadBrands(); // before the first render: the default brand is the first tile's
     if (loggedIn()) {
       try {
         await pb.collection('users').authRefresh();
@@ -1754,6 +1938,7 @@
     }
     renderHeader();
     if (loggedIn()) subscribeLive();
+    await brandsReady;
     route();
     document.documentElement.dataset.ready = 'true';
     if (window.requestIdleCallback) requestIdleCallback(detectSandbox, { timeout: 1000 });
