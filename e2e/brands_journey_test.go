@@ -170,8 +170,8 @@ func TestBrandsJourney(t *testing.T) {
 	if !above {
 		b.fail("help above the target", fmt.Errorf("brand-help is not before input-target"))
 	}
+	b.screen("brand-order-phone-screen") // before shot: a full-page capture moves the scroll
 	b.shot("brand-order-phone")
-	b.screen("brand-order-phone-screen")
 
 	// The search box filters the tiles (and still the products).
 	b.do("search legends", 10*time.Second,
