@@ -22,6 +22,11 @@ const CodeBelowCost = "below_cost"
 func (s *Service) registerPriceLocks() {
 	guard := func(e *core.RecordRequestEvent) error {
 		p, orig := e.Record, e.Record.Original()
+		if p.GetString("service") != "" {
+			// The cost is the provider's: a stale dashboard form must not
+			// write back an old one (and pass the below-cost check with it).
+			p.Set("cost", orig.GetInt("cost"))
+		}
 		if p.GetInt("price") != orig.GetInt("price") && p.GetBool("price_locked") == orig.GetBool("price_locked") {
 			p.Set("price_locked", true)
 		}

@@ -76,3 +76,18 @@ func TestCostAboveLockedPriceDisables(t *testing.T) {
 	assert.True(t, p.GetBool("active"), "the cost fell back under the price: on again")
 	assert.False(t, p.GetBool("auto_disabled"))
 }
+
+// A stale form (old cost and price sent back after the sync raised the
+// cost) cannot write the old cost and sell below the new one.
+func TestStaleProductFormCannotSellBelowCost(t *testing.T) {
+	e := newEnv(t).ready()
+	stale := e.product("game", "ML14-S14")
+	require.NoError(t, e.sb.SetServicePrice("game-feature", "ML14-S14", 4400, 4300, 4200))
+	e.sync(hooks.ActionFullSync)
+	r := e.do(http.MethodPatch, "/api/collections/products/records/"+stale.Id, superToken,
+		map[string]any{"name": "ML 14 Diamonds", "cost": stale.GetInt("cost"), "price": stale.GetInt("price")})
+	assert.Equal(t, "below_cost", r.data()["code"], r.Raw)
+	p := e.product("game", "ML14-S14")
+	assert.Equal(t, 4200, p.GetInt("cost"))
+	assert.GreaterOrEqual(t, p.GetInt("price"), 4200)
+}
