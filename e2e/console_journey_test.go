@@ -25,7 +25,9 @@ const consoleWait = 15 * time.Second
 // reload; an order the operator flags for review shows in "Perlu ditangani",
 // where a recheck asks the provider (one request however often it is
 // tapped) and "Gagalkan & refund" fails it and gives the member the money
-// back; today's numbers count the orders; provider, crons and health show.
+// back; a guest's paid order that the provider fails owes a refund, which
+// "Tandai sudah direfund" records; today's numbers count the orders;
+// provider, crons and health show.
 func TestConsoleJourney(t *testing.T) {
 	started := time.Now()
 	a := startApp(t)
@@ -146,16 +148,37 @@ func TestConsoleJourney(t *testing.T) {
 		t.Errorf("REST: balance %d, want %d (one order paid, one refunded)", bal, deposit-tel.Price)
 	}
 
-	// Today's numbers count both orders (reloaded after the realtime events).
+	// A guest pays by QRIS and the provider fails the order (target ending
+	// in 999): no wallet to refund, so the payment owes the money. The
+	// operator returns it and records that here ("Tandai sudah direfund").
+	guestOrder, guestPay := a.consoleGuestPaid(t, "081234567999", "081298765432")
+	gItem := fmt.Sprintf(`[data-testid="queue-item"][data-number=%q]`, guestOrder)
+	b.do("the refund due needs a person", finalWait,
+		chromedp.WaitVisible(chromedp.CSS(gItem+`[data-status="failed"] [data-testid="queue-refunded"]`)))
+	if n := run(b, "one item per refund due", 5*time.Second, chromedp.Evaluate[int](
+		fmt.Sprintf(`document.querySelectorAll('[data-testid="queue-item"][data-number=%q]').length`, guestPay))); n != 0 {
+		b.fail("one item per refund due", fmt.Errorf("the payment %s is listed besides its order", guestPay))
+	}
+	b.shot("console-refund-due-phone")
+	b.do("record the refund", consoleWait,
+		chromedp.Evaluate[chromedp.Void](`window.prompt = () => 'BCA 1234567890'`),
+		chromedp.Click(chromedp.CSS(gItem+` [data-testid="queue-refunded"]`)),
+		chromedp.WaitNotPresent(chromedp.CSS(gItem)),
+	)
+	if p := a.payment(t, guestPay); p.Status != "refunded" {
+		t.Errorf("REST: payment %+v after the refund was recorded, want refunded", p)
+	}
+
+	// Today's numbers count the three orders (reloaded after the realtime events).
 	b.do("today counts the orders", consoleWait, chromedp.Poll[chromedp.Void](
-		fmt.Sprintf(`Number(document.querySelector('[data-testid="today-orders"]').dataset.value) >= %d`, ordersBefore+2),
+		fmt.Sprintf(`Number(document.querySelector('[data-testid="today-orders"]').dataset.value) >= %d`, ordersBefore+3),
 		chromedp.WithPollingTimeout(consoleWait)))
 	if rev := b.consoleStat("today-revenue"); rev < tel.Price {
 		b.fail("today's revenue", fmt.Errorf("%d, want at least the success order's %d", rev, tel.Price))
 	}
-	b.do("today counts the success and the failure", consoleWait,
-		chromedp.WaitVisible(chromedp.CSS(`[data-testid="today-success-failed"][data-value="1/1"]`)))
-	b.textIs("success/failed", tid("today-success-failed"), "1 / 1")
+	b.do("today counts the success and the failures", consoleWait,
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="today-success-failed"][data-value="1/2"]`)))
+	b.textIs("success/failed", tid("today-success-failed"), "1 / 2")
 
 	// Provider, syncs and crons; the balance read on request.
 	b.do("provider balance", 30*time.Second,
@@ -246,6 +269,34 @@ func (a *app) consolePrepaid(t *testing.T, token, target string) string {
 		t.Fatalf("POST /api/orders/prepaid %s: %d %s", target, status, body)
 	}
 	return res.Data.OrderNumber
+}
+
+// consoleGuestPaid checks out Telkomsel 10.000 for target as a guest by
+// QRIS and pays it on the Tripay simulator (its control API, as the pay
+// page's Bayar button does); it returns the order and payment numbers.
+func (a *app) consoleGuestPaid(t *testing.T, target, phone string) (string, string) {
+	t.Helper()
+	var res struct {
+		Data checkoutView `json:"data"`
+	}
+	body := map[string]any{"category": "prepaid", "service": "TELKOMSEL_10K", "target": target, "channel": "QRIS", "phone": phone}
+	if status, raw := a.call("POST", "/api/checkout", "", body, &res); status != 201 && status != 200 {
+		t.Fatalf("POST /api/checkout: %d %s", status, raw)
+	}
+	base, ref, ok := strings.Cut(res.Data.Payment.CheckoutURL, "sandbox/pay/")
+	if !ok || ref == "" {
+		t.Fatalf("checkout URL %q is not the Tripay simulator's pay page", res.Data.Payment.CheckoutURL)
+	}
+	resp, err := http.PostForm(base+"sandbox/control", url.Values{"action": {"pay"}, "reference": {ref}})
+	if err != nil {
+		t.Fatalf("pay %s on the simulator: %v", ref, err)
+	}
+	raw, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("pay %s on the simulator: %d %s", ref, resp.StatusCode, raw)
+	}
+	return res.Data.Order.OrderNumber, res.Data.Payment.Number
 }
 
 // consoleOrder is the order's id and product name, by number.
