@@ -361,6 +361,7 @@
     if (!state.started || !e?.record) return;
     if (e.action === 'delete') {
       state.feed.delete(e.record.id);
+      state.fresh.delete(e.record.id);
     } else {
       state.feed.set(e.record.id, e.record);
       state.fresh.add(e.record.id);
@@ -382,7 +383,10 @@
 
   function renderFeed() {
     const items = [...state.feed.values()].sort((a, b) => String(b.updated).localeCompare(String(a.updated)));
-    for (const o of items.slice(FEED_MAX)) state.feed.delete(o.id);
+    for (const o of items.slice(FEED_MAX)) {
+      state.feed.delete(o.id);
+      state.fresh.delete(o.id);
+    }
     const rows = items.slice(0, FEED_MAX).map(feedRow);
     $('feed-list').replaceChildren(...rows);
     $('feed-empty').hidden = rows.length > 0;
