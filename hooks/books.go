@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"net/http"
+	"reflect"
 	"regexp"
 	"strings"
 
@@ -24,7 +25,15 @@ import (
 
 // orderReadOnlyFields may not change after an order is created.
 var orderReadOnlyFields = []string{"user", "product", "category", "service_code", "target", "zone",
-	"quantity", "price", "cost", "refunded", "payment", "phone"}
+	"quantity", "price", "cost", "refunded", "payment", "phone",
+	// what a partial order's refund is computed from: the provider's word
+	"remains", "start_count"}
+
+// paymentEditableFields are the only fields of a payment a request may
+// change (an operator's note, the shopper's contact): what was invoiced,
+// to whom, its state and what is owed follow the gateway and the admin
+// refund route only.
+var paymentEditableFields = map[string]bool{"review": true, "phone": true, "email": true}
 
 var errNotInteger = validation.NewError("validation_not_integer", "Must be a whole number written as a number (10000, not \"10.000\", 10.5 or true).")
 
@@ -47,6 +56,34 @@ func (s *Service) registerBooks() {
 			return e.Next()
 		},
 	})
+	s.app.OnRecordUpdateRequest("payments").Bind(&hook.Handler[*core.RecordRequestEvent]{
+		Priority: -10,
+		Func: func(e *core.RecordRequestEvent) error {
+			orig := e.Record.Original()
+			for _, f := range e.Record.Collection().Fields {
+				name := f.GetName()
+				if paymentEditableFields[name] || name == "id" || name == "created" || name == "updated" {
+					continue
+				}
+				if !sameFieldValue(f, e.Record, orig) {
+					return apiError(http.StatusBadRequest, CodePaymentFieldReadOnly,
+						"A payment's "+name+" cannot be changed: it follows the gateway. Use the admin refund action to record a refund, or the review note.", nil)
+				}
+			}
+			return e.Next()
+		},
+	})
+	s.app.OnRecordCreateRequest("payments").BindFunc(func(e *core.RecordRequestEvent) error {
+		return apiError(http.StatusBadRequest, CodePaymentFieldReadOnly, "Payments are opened by the checkout and top-up routes only.", nil)
+	})
+	// Orders and payments are the books: a deleted order leaves its payment,
+	// its ledger rows and its refund due pointing at nothing.
+	for _, c := range []string{"orders", "payments", "order_events"} {
+		s.app.OnRecordDeleteRequest(c).BindFunc(func(e *core.RecordRequestEvent) error {
+			return apiError(http.StatusBadRequest, CodeBooksNotDeletable,
+				"Orders, payments and their events are the store's books and cannot be deleted: fail or refund the order instead.", nil)
+		})
+	}
 	whole := func(e *core.RecordRequestEvent) error {
 		if err := wholeNumbersOnly(e); err != nil {
 			return err
@@ -60,6 +97,22 @@ func (s *Service) registerBooks() {
 		return whole(e)
 	}})
 	s.app.OnRecordUpdateRequest().Bind(&hook.Handler[*core.RecordRequestEvent]{Priority: -20, Func: whole})
+}
+
+// sameFieldValue is whether f holds the same value in a and b; a JSON
+// field compares by value, so a dashboard form that sends its JSON back
+// re-encoded is not a change.
+func sameFieldValue(f core.Field, a, b *core.Record) bool {
+	name := f.GetName()
+	if _, ok := f.(*core.JSONField); ok {
+		var x, y any
+		errX := json.Unmarshal([]byte(a.GetString(name)), &x)
+		errY := json.Unmarshal([]byte(b.GetString(name)), &y)
+		if errX == nil && errY == nil {
+			return reflect.DeepEqual(x, y)
+		}
+	}
+	return a.GetString(name) == b.GetString(name)
 }
 
 func orderFieldReadOnly(field string) error {

@@ -55,6 +55,10 @@ const (
 	CodeOrderTotalTooLarge = "order_total_too_large"
 	// 400: an order's charged/for-whom fields are fixed once it exists (design §14).
 	CodeOrderFieldReadOnly = "order_field_read_only"
+	// 400: a payment's invoiced/for-whom/state fields follow the gateway; payments are not created by hand.
+	CodePaymentFieldReadOnly = "payment_field_read_only"
+	// 400: orders, payments and order events are not deleted.
+	CodeBooksNotDeletable = "books_not_deletable"
 
 	// By status, for answers that name nothing more specific.
 	CodeBadRequest   = "bad_request"

@@ -17,6 +17,7 @@ import (
 	"cmp"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -42,8 +43,28 @@ type Item struct {
 }
 
 // PercentToBasisPoints converts a rule's markup_percent (which may be
-// fractional) to basis points, rounding half up.
-func PercentToBasisPoints(p float64) int64 { return int64(math.Floor(p*100 + 0.5)) }
+// fractional) to basis points, rounding half up on the decimal the
+// operator typed: 1.005 % is 101 bp, not the 100 a float product gives.
+func PercentToBasisPoints(p float64) int64 {
+	if math.IsNaN(p) || math.IsInf(p, 0) {
+		return 0
+	}
+	neg := p < 0
+	digits := strconv.FormatFloat(math.Abs(p), 'f', -1, 64) // the shortest decimal that is p
+	whole, frac, _ := strings.Cut(digits, ".")
+	frac += "000"
+	bp, err := strconv.ParseInt(whole+frac[:2], 10, 64)
+	if err != nil {
+		return 0
+	}
+	if frac[2] >= '5' {
+		bp++
+	}
+	if neg {
+		return -bp
+	}
+	return bp
+}
 
 // Price is cost priced by r. A cost of 0 or less has no price (0).
 func Price(cost int64, r Rule) int64 {
@@ -76,35 +97,59 @@ func (r Rule) matches(it Item, level string) bool {
 		(r.Level == "" || r.Level == level)
 }
 
-// specificity orders rules: product > brand > category, then level.
-func (r Rule) specificity() int {
-	s := 0
-	if r.Product != "" {
-		s += 8
+// tier is what a rule is about: 3 a product, 2 a brand, 1 a category,
+// 0 everything. A rule naming a brand and its category is a brand rule.
+func (r Rule) tier() int {
+	switch {
+	case r.Product != "":
+		return 3
+	case r.Brand != "":
+		return 2
+	case r.Category != "":
+		return 1
 	}
-	if r.Brand != "" {
-		s += 4
+	return 0
+}
+
+// beats is whether r wins over o: the higher tier, then a rule for the
+// shopper's level over a public one, then the rule naming more fields,
+// then the smaller ID, so the answer never depends on the order rules
+// load in.
+func (r Rule) beats(o Rule) bool {
+	level := func(x Rule) int {
+		if x.Level != "" {
+			return 1
+		}
+		return 0
 	}
-	if r.Category != "" {
-		s += 2
+	named := func(x Rule) int {
+		n := 0
+		for _, f := range []string{x.Product, x.Brand, x.Category} {
+			if f != "" {
+				n++
+			}
+		}
+		return n
 	}
-	if r.Level != "" {
-		s++
+	if c := cmp.Compare(r.tier(), o.tier()); c != 0 {
+		return c > 0
 	}
-	return s
+	if c := cmp.Compare(level(r), level(o)); c != 0 {
+		return c > 0
+	}
+	if c := cmp.Compare(named(r), named(o)); c != 0 {
+		return c > 0
+	}
+	return r.ID < o.ID
 }
 
 // Match is the rule that prices it for a shopper of level ("" = public),
-// and false when none matches. Of equally specific rules the one with the
-// smallest ID wins, so the answer never depends on the order rules load in.
+// and false when none matches.
 func Match(rules []Rule, it Item, level string) (Rule, bool) {
 	var best Rule
 	found := false
 	for _, r := range rules {
-		if !r.matches(it, level) {
-			continue
-		}
-		if !found || r.specificity() > best.specificity() || (r.specificity() == best.specificity() && r.ID < best.ID) {
+		if r.matches(it, level) && (!found || r.beats(best)) {
 			best, found = r, true
 		}
 	}

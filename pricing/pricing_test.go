@@ -64,3 +64,40 @@ func TestMatchPrecedence(t *testing.T) {
 	assert.Equal(t, "m", r.ID, "equal rules: the smallest id, whatever the order")
 	assert.Equal(t, []string{"reseller"}, Levels(rules))
 }
+
+// A rule is ranked by its tier first: a brand rule that also names its
+// category is still a brand rule, so a member's brand rule beats it (review
+// finding: the bit-sum let the public {brand, category} rule win and
+// overcharge members).
+func TestMatchTierThenLevel(t *testing.T) {
+	it := Item{ID: "p1", Category: "game", Brand: "MOBILE LEGENDS"}
+	public := Rule{ID: "a", Category: "game", Brand: "MOBILE LEGENDS", BasisPoints: 1000}
+	member := Rule{ID: "b", Brand: "MOBILE LEGENDS", Level: "reseller", BasisPoints: 200}
+	r, _ := Match([]Rule{public, member}, it, "reseller")
+	assert.Equal(t, "b", r.ID, "brand tier: the level rule wins")
+	r, _ = Match([]Rule{public, member}, it, "")
+	assert.Equal(t, "a", r.ID, "the public shopper gets the public rule")
+
+	prod := Rule{ID: "a", Product: "p1", Category: "game", BasisPoints: 1000}
+	prodMember := Rule{ID: "b", Product: "p1", Level: "reseller", BasisPoints: 200}
+	r, _ = Match([]Rule{prod, prodMember}, it, "reseller")
+	assert.Equal(t, "b", r.ID, "product tier: the level rule wins")
+
+	catLevel := Rule{ID: "0", Category: "game", Level: "reseller", BasisPoints: 100}
+	r, _ = Match([]Rule{catLevel, public}, it, "reseller")
+	assert.Equal(t, "a", r.ID, "a brand rule beats a category rule with a level")
+
+	narrower := Rule{ID: "z", Category: "game", Brand: "MOBILE LEGENDS", BasisPoints: 900}
+	wider := Rule{ID: "a", Brand: "MOBILE LEGENDS", BasisPoints: 700}
+	r, _ = Match([]Rule{wider, narrower}, it, "")
+	assert.Equal(t, "z", r.ID, "same tier and level: the rule naming more fields")
+}
+
+// The percent is converted from the decimal typed, half up: float products
+// (1.005 × 100 = 100.49999…) do not lose a basis point.
+func TestPercentToBasisPointsHalfUp(t *testing.T) {
+	for p, want := range map[float64]int64{1.005: 101, 2.675: 268, 8.125: 813, 0.145: 15, 1.115: 112,
+		8: 800, 1.2349: 123, 0: 0, -3: -300, -1.005: -101, 33.33: 3333} {
+		assert.Equal(t, want, PercentToBasisPoints(p), "%v %%", p)
+	}
+}

@@ -7,6 +7,7 @@ package wallet
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -62,6 +63,7 @@ func Apply(tx core.App, e Entry) (*core.Record, error) {
 		}
 		return nil, ErrInsufficientBalance
 	}
+	e.Reference = NormaliseReference(e.Reference)
 	if e.Reference != "" {
 		// After the UPDATE: this transaction holds the write lock, so no
 		// twin can commit between the check and the insert (the unique
@@ -97,6 +99,13 @@ func Apply(tx core.App, e Entry) (*core.Record, error) {
 		return nil, fmt.Errorf("ledger %s: %w", e.Type, err)
 	}
 	return row, nil
+}
+
+// NormaliseReference is how a reference is stored and compared: upper
+// case without spaces, so "bca 0612 001" is the "BCA0612001" entered
+// before.
+func NormaliseReference(ref string) string {
+	return strings.ToUpper(strings.Join(strings.Fields(ref), ""))
 }
 
 // AddDeposit credits a user's wallet in a transaction of its own, as an
