@@ -148,6 +148,17 @@ func TestConsoleJourney(t *testing.T) {
 		t.Errorf("REST: balance %d, want %d (one order paid, one refunded)", bal, deposit-tel.Price)
 	}
 
+	// The failed order's review is handled: "Tandai selesai" with a note
+	// clears it (the item leaves the queue) and keeps it in the history.
+	b.do("resolve the review", consoleWait,
+		chromedp.Evaluate[chromedp.Void](`window.prompt = () => 'sudah dihubungi'`),
+		chromedp.Click(chromedp.CSS(item+` [data-testid="queue-resolve"]`)),
+		chromedp.WaitNotPresent(chromedp.CSS(item)),
+	)
+	if o := a.consoleOrder(t, stuck); o.Review != "" {
+		t.Errorf("REST: review %q left after Tandai selesai", o.Review)
+	}
+
 	// A guest pays by QRIS and the provider fails the order (target ending
 	// in 999): no wallet to refund, so the payment owes the money. The
 	// operator returns it and records that here ("Tandai sudah direfund").
@@ -315,6 +326,7 @@ func (a *app) consoleOrder(t *testing.T, number string) consoleOrderRow {
 type consoleOrderRow struct {
 	ID          string `json:"id"`
 	ServiceName string `json:"service_name"`
+	Review      string `json:"review"`
 }
 
 // consoleStat is the number behind one of the console's figures.

@@ -167,6 +167,7 @@ func Register(app core.App, cfg Config) (*Service, error) {
 	s.registerCronRoute()
 	s.registerNotifications()
 	s.registerReports()
+	s.registerAdminReview()
 	s.registerStore()
 	s.registerBrands()
 	s.registerStorefront()

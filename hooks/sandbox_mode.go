@@ -100,6 +100,8 @@ func (s *Service) startSandbox() error {
 		fmt.Fprintf(os.Stderr, "Sandbox Tripay: %s (merchant %s)\n", pay.URL, pay.MerchantCode())
 		fmt.Fprintf(os.Stderr, "Sandbox Midtrans: %s (Core %s)\n", mid.SnapURL, mid.CoreURL)
 		fmt.Fprintf(os.Stderr, "Sandbox inbox (WhatsApp and e-mail): %s%s\n", s.payCallbackBase, wasandbox.InboxPath)
+		fmt.Fprintf(os.Stderr, "Storefront: %s/ · Operator console: %s/console/ (a superuser's login: the dashboard's installer link, or `vipbase superuser upsert EMAIL PASSWORD`)\n",
+			s.payCallbackBase, s.payCallbackBase)
 		if err := s.ensureDemoUser(); err != nil {
 			s.app.Logger().Error("sandbox: could not create the demo shopper", "error", err)
 		}

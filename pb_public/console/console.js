@@ -61,6 +61,9 @@
     order_not_found: 'Pesanan tidak ditemukan.',
     payment_not_found: 'Pembayaran tidak ditemukan.',
     not_refundable: 'Pembayaran ini tidak punya refund tertunda, atau sudah tercatat direfund.',
+    refund_still_due: 'Masih ada refund tertunda: kembalikan dananya dan tandai sudah direfund dulu.',
+    books_not_deletable: 'Pesanan dan pembayaran tidak bisa dihapus.',
+    payment_field_read_only: 'Kolom pembayaran ini mengikuti gateway dan tidak bisa diubah.',
     order_final: 'Status pesanan ini tidak bisa diubah dengan tangan.',
     order_field_read_only: 'Kolom ini tidak boleh diubah.',
     provider_unavailable: 'VIP-Reseller tidak menjawab. Coba lagi sebentar lagi.',
@@ -446,6 +449,8 @@
     if (open) buttons.push(actionButton(o, 'fail', 'Gagalkan & refund', () => failOrder(o), 'danger'));
     if (pay && pay.status === 'paid' && pay.refund_due > 0) {
       buttons.push(actionButton(o, 'refunded', 'Tandai sudah direfund', () => markRefunded(o, pay)));
+    } else if (o.review) {
+      buttons.push(actionButton(o, 'resolve', 'Tandai selesai', () => resolveReview({ orderNumber: o.number }, o.number)));
     }
     const facts = [o.service_name || o.service_code, rupiah(o.price), o.target, o.external_id ? 'trx ' + o.external_id : '',
       pay?.refund_due > 0 ? 'refund tertunda ' + rupiah(pay.refund_due) : ''];
@@ -456,6 +461,8 @@
     const buttons = [];
     if (p.status === 'paid' && p.refund_due > 0) {
       buttons.push(actionButton(p, 'refunded', 'Tandai sudah direfund', () => markRefunded(p, p)));
+    } else if (p.review) {
+      buttons.push(actionButton(p, 'resolve', 'Tandai selesai', () => resolveReview({ paymentNumber: p.number }, p.number)));
     }
     const facts = [p.purpose === 'deposit' ? 'Isi saldo' : 'Pembayaran pesanan', p.gateway + ' ' + p.channel, rupiah(p.total),
       p.refund_due > 0 ? 'refund tertunda ' + rupiah(p.refund_due) : '', p.phone ? 'WA ' + p.phone : ''];
@@ -535,6 +542,15 @@
     if (note === null) return null;
     await pb.send('/api/admin/payments/refund', { method: 'POST', body: { paymentNumber: pay.number, note: note.trim() } });
     return `Tercatat: ${rupiah(pay.refund_due)} sudah dikembalikan.`;
+  }
+
+  // resolveReview clears the review (order and its payments together); the
+  // server keeps what it said and the note in the order's history.
+  async function resolveReview(body, number) {
+    const note = window.prompt(`Catatan penyelesaian ${number} (mis. sudah dihubungi) — boleh kosong:`, '');
+    if (note === null) return null;
+    await pb.send('/api/admin/reviews/resolve', { method: 'POST', body: { ...body, note: note.trim() } });
+    return 'Selesai ditangani.';
   }
 
   // ---------- provider and syncs ----------
