@@ -62,6 +62,7 @@ func TestPaymentNotifyBadSignatureRejected(t *testing.T) {
 		"upper hex":       {body, strings.ToUpper(good)},
 		"re-encoded body": {pretty, good},
 	}
+	assert.Contains(t, []int{401, 403}, e.do(http.MethodGet, "/api/admin/payments/health", userTokens[userEmail], nil).Status, "superusers only")
 	for name, c := range cases {
 		r := e.notify(c.body, c.sig)
 		assert.Equal(t, http.StatusUnauthorized, r.Status, name)
@@ -93,6 +94,11 @@ func TestPaymentNotifyBadSignatureRejected(t *testing.T) {
 	assert.Equal(t, 2, e.count("payment_events", "", nil))
 	wrong := e.record("payment_events", "requests > 1", nil)
 	assert.Equal(t, refused+len(cases)-1, wrong.GetInt("requests"), "the wrong signatures' row counts them all: %s", wrong.GetString("error"))
+	// The console's health counts the requests the rows stand for, not rows.
+	h := e.do(http.MethodGet, "/api/admin/payments/health", superToken, nil)
+	require.Equal(t, http.StatusOK, h.Status, h.Raw)
+	assert.EqualValues(t, refused+len(cases), h.data()["last24h"].(map[string]any)[hooks.OutcomeRejected], h.Raw)
+	assert.Equal(t, hooks.OutcomeRejected, h.data()["last"].(map[string]any)["outcome"])
 	assert.Equal(t, hooks.PaymentUnpaid, e.payment(number).Status)
 	assert.Equal(t, hooks.OrderUnpaid, e.order(order).GetString("status"))
 	assert.Equal(t, 0, e.tp.Count("transaction/detail"), "never confirmed")

@@ -168,6 +168,7 @@ func Register(app core.App, cfg Config) (*Service, error) {
 	s.registerNotifications()
 	s.registerReports()
 	s.registerAdminReview()
+	s.registerPaymentHealth()
 	s.registerStore()
 	s.registerBrands()
 	s.registerStorefront()

@@ -159,18 +159,9 @@ func (s *Service) handleWebhookHealth(e *core.RequestEvent) error {
 		data["lastCallbackAt"] = last.Created
 	}
 	if e.HasSuperuserAuth() {
-		var rows []struct {
-			Outcome string `db:"outcome"`
-			N       int    `db:"n"`
-		}
-		since := types.NowDateTime().Add(-24 * time.Hour).String()
-		if err := s.app.DB().Select("outcome", "COUNT(*) AS n").From("webhook_logs").
-			Where(dbx.NewExp("created >= {:since}", dbx.Params{"since": since})).GroupBy("outcome").All(&rows); err != nil {
+		counts, err := outcomeCounts(s.app, "webhook_logs", 24*time.Hour)
+		if err != nil {
 			return apiError(http.StatusInternalServerError, CodeInternal, "", err)
-		}
-		counts := map[string]int{}
-		for _, r := range rows {
-			counts[r.Outcome] = r.N
 		}
 		data["last24h"] = counts
 	}
