@@ -63,12 +63,45 @@ func parseTemplate(tmpl string) (*template.Template, error) {
 	if err != nil {
 		return nil, fmt.Errorf("notify: template: %s", cleanErr(err))
 	}
+	if len(t.Templates()) > 1 {
+		return nil, errLoops
+	}
 	for _, tt := range t.Templates() {
 		if tt.Tree != nil {
+			if loops(tt.Tree.Root) {
+				return nil, errLoops
+			}
 			wrapActions(tt.Tree.Root)
 		}
 	}
 	return t, nil
+}
+
+// errLoops refuses what could make one message take unbounded time or
+// size: {{range 1000000000}} runs inside the writer's transaction, and a
+// {{define}} may call itself.
+var errLoops = fmt.Errorf("notify: template: range, define, template and block are not allowed: a message is text with {{.field}}, if, with and the helpers")
+
+// loops is whether n holds a range or a template call.
+func loops(n parse.Node) bool {
+	switch n := n.(type) {
+	case *parse.ListNode:
+		if n == nil {
+			return false
+		}
+		for _, c := range n.Nodes {
+			if loops(c) {
+				return true
+			}
+		}
+	case *parse.RangeNode, *parse.TemplateNode:
+		return true
+	case *parse.IfNode:
+		return loops(n.List) || loops(n.ElseList)
+	case *parse.WithNode:
+		return loops(n.List) || loops(n.ElseList)
+	}
+	return false
 }
 
 // cleanErr drops text/template's "template: notification:" prefix.
