@@ -115,6 +115,11 @@ func Register(app core.App, cfg Config) (*Service, error) {
 			app.Logger().Warn(msg)
 			fmt.Fprintln(os.Stderr, "WARNING: "+msg)
 		}
+		if s.cfg.AdminWhatsApp == "" && s.cfg.AdminEmail == "" {
+			msg := "Neither VIPBASE_ADMIN_WHATSAPP nor VIPBASE_ADMIN_EMAIL is set: operator alerts (refunds due, orders needing review, provider trouble) are sent nowhere; watch /console/."
+			app.Logger().Warn(msg)
+			fmt.Fprintln(os.Stderr, "WARNING: "+msg)
+		}
 		return se.Next()
 	})
 	app.OnTerminate().BindFunc(func(e *core.TerminateEvent) error {
