@@ -154,6 +154,27 @@ func (s *Service) registerPricing() {
 		})
 	}
 	s.app.OnRecordCreateRequest("pricing_rules").BindFunc(reprice)
+	// At start: what changed while the store was down (a new default
+	// markup in VIP_RESELLER_MARKUP_PERCENT, rules seeded by an upgrade)
+	// shows at once, not at the next sync. Only changed products are written.
+	s.app.OnBootstrap().BindFunc(func(be *core.BootstrapEvent) error {
+		if err := be.Next(); err != nil { // the migrations ran
+			return err
+		}
+		n := 0
+		err := s.app.RunInTransaction(func(tx core.App) error {
+			var err error
+			n, err = s.repriceAll(tx)
+			return err
+		})
+		switch {
+		case err != nil:
+			s.app.Logger().Error("pricing: could not reprice the catalog at start", "error", err)
+		case n > 0:
+			s.app.Logger().Info("pricing: catalog repriced at start (rules or the default markup changed since the last run)", "productsChanged", n)
+		}
+		return nil
+	})
 	s.app.OnRecordUpdateRequest("pricing_rules").BindFunc(reprice)
 	s.app.OnRecordDeleteRequest("pricing_rules").BindFunc(func(e *core.RecordRequestEvent) error {
 		return e.App.RunInTransaction(func(tx core.App) error {

@@ -192,3 +192,19 @@ func TestMemberLevelPriceAtCheckout(t *testing.T) {
 	_, guestPay, _, _ := e.checkoutOK("", prepaidCheckout("QRIS", "081299998888"))
 	assert.Equal(t, p.GetInt("price"), e.record("payments", "number = {:n}", map[string]any{"n": guestPay}).GetInt("amount"), "a guest pays the public price")
 }
+
+// What changed while the store was down (an upgrade seeding rules, a new
+// default markup, a price written behind its back) is repriced when it
+// starts: only the products whose price is wrong are written.
+func TestRepricedAtStart(t *testing.T) {
+	e := newEnv(t).ready()
+	stale := e.product("prepaid", "TELKOMSEL_10K")
+	want := stale.GetInt("price")
+	other := e.product("prepaid", "TELKOMSEL_25K")
+	_, err := e.app.DB().NewQuery("UPDATE products SET price = 1 WHERE id = {:id}").Bind(map[string]any{"id": stale.Id}).Execute()
+	require.NoError(t, err)
+
+	require.NoError(t, e.app.OnBootstrap().Trigger(&core.BootstrapEvent{App: e.app}, func(*core.BootstrapEvent) error { return nil }))
+	assert.Equal(t, want, e.product("prepaid", "TELKOMSEL_10K").GetInt("price"), "the stale price is put right")
+	assert.Equal(t, other.GetString("updated"), e.product("prepaid", "TELKOMSEL_25K").GetString("updated"), "a right price is not written")
+}

@@ -118,7 +118,7 @@ func Register(app core.App, cfg Config) (*Service, error) {
 		if s.cfg.AdminWhatsApp == "" && s.cfg.AdminEmail == "" {
 			msg := "Neither VIPBASE_ADMIN_WHATSAPP nor VIPBASE_ADMIN_EMAIL is set: operator alerts (refunds due, orders needing review, provider trouble) are sent nowhere; watch /console/."
 			app.Logger().Warn(msg)
-			fmt.Fprintln(os.Stderr, "WARNING: "+msg)
+			alertWarning.Do(func() { fmt.Fprintln(os.Stderr, "WARNING: "+msg) })
 		}
 		return se.Next()
 	})
@@ -201,3 +201,6 @@ func (s *Service) WhatsAppSandbox() *wasandbox.Server { return s.waSandbox }
 
 // Sandbox is the in-process provider in --sandbox mode, else nil.
 func (s *Service) Sandbox() *sandbox.Server { return s.sandbox }
+
+// alertWarning prints the no-alert-address warning once per process.
+var alertWarning sync.Once
