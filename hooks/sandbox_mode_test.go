@@ -122,6 +122,12 @@ func TestSandboxModeRestartKeepsOrdersInFlight(t *testing.T) {
 	assert.Contains(t, printed, "VIP_RESELLER_API_ID="+svc1.Sandbox().APIID()+" ")
 	assert.NotContains(t, printed, realKey)
 	assert.NotContains(t, printed, "<sandbox key>")
+	assert.Contains(t, printed, "Operator console: "+base+"/console/")
+	res, err := http.Get(base + "/")
+	require.NoError(t, err)
+	index, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	assert.Contains(t, string(index), `<meta name="vipbase-mode" content="sandbox">`, "the storefront knows it is the sandbox without probing")
 	require.Eventually(t, func() bool {
 		n, _ := app1.CountRecords("products", dbxTrue("active"))
 		return n > 0

@@ -113,6 +113,12 @@ func (s *Service) renderIndex(page []byte, mod time.Time) ([]byte, time.Time) {
   <meta property="og:site_name" content="` + esc(name) + `">
   <meta property="og:title" content="` + esc(title) + `">
   <meta property="og:description" content="` + esc(desc) + `">`
+	if s.waSandbox != nil {
+		// serve --sandbox: the storefront links the simulated inbox
+		// without probing for it.
+		head += `
+  <meta name="vipbase-mode" content="sandbox">`
+	}
 	if image != "" {
 		head += `
   <meta property="og:image" content="` + esc(s.publicURL()+image) + `">`

@@ -54,6 +54,7 @@ func TestStoreIdentity(t *testing.T) {
 		assert.Contains(t, page, `<meta property="og:site_name" content="Toko &lt;Maju&gt;">`, path)
 		assert.NotContains(t, page, "<Maju>", "escaped")
 	}
+	assert.NotContains(t, page, "vipbase-mode", "not the sandbox")
 	_, css := e.page("/app.css")
 	assert.NotContains(t, css, "og:title", "only the page is rendered")
 
