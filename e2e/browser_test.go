@@ -510,6 +510,11 @@ func (a *app) checkStorefront(t *testing.T) {
 
 // call sends a JSON request and decodes a JSON answer into out.
 func (a *app) call(method, path, token string, in, out any) (int, string) {
+	return a.callWith(method, path, token, nil, in, out)
+}
+
+// callWith is call with extra request headers.
+func (a *app) callWith(method, path, token string, headers map[string]string, in, out any) (int, string) {
 	var body io.Reader
 	if in != nil {
 		buf, _ := json.Marshal(in)
@@ -524,6 +529,9 @@ func (a *app) call(method, path, token string, in, out any) (int, string) {
 	}
 	if token != "" {
 		req.Header.Set("Authorization", token)
+	}
+	for k, v := range headers {
+		req.Header.Set(k, v)
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {

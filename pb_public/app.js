@@ -205,6 +205,7 @@
     topupSeq: 0,          // the top-up form's
     inv: null,            // the invoice on screen: {number, token, data, ...}
     topupChannel: '',
+    topupAttempt: null,   // {sig, key}: one Idempotency-Key per intended top-up
     topupBusy: false,
     live: false,
     sandbox: false,       // serve --sandbox: the simulated inbox exists (detectSandbox)
@@ -1638,13 +1639,23 @@
     tid('error-topup-channel').textContent = errs.channel || '';
     tid('topup-error').textContent = '';
     if (Object.keys(errs).length) return;
+    // One Idempotency-Key per intended top-up, as the checkout does: the same
+    // amount and channel sent again (a retry after a lost answer) keep it, so
+    // the server answers with the invoice it already opened; a change of
+    // amount or channel, or a top-up that went through, starts a new one.
+    const sig = amount + '|' + S.topupChannel;
+    if (!S.topupAttempt || S.topupAttempt.sig !== sig) S.topupAttempt = { sig, key: uuid() };
+    const attempt = S.topupAttempt;
     S.topupBusy = true;
     const btn = tid('topup-submit');
     btn.disabled = true;
     btn.textContent = 'Memproses…';
     try {
-      const res = await pb.send('/api/wallet/topup', { method: 'POST', body: { amount, channel: S.topupChannel } });
+      const res = await pb.send('/api/wallet/topup', {
+        method: 'POST', body: { amount, channel: S.topupChannel }, headers: { 'Idempotency-Key': attempt.key },
+      });
       const d = res.data || {};
+      if (S.topupAttempt === attempt) S.topupAttempt = null; // the next top-up is a new one
       const n = d.payment.number;
       rememberPayment(n, d.accessToken, { name: 'Isi saldo ' + rp(amount) });
       S.inv = { number: n, token: d.accessToken, data: { order: null, payment: d.payment } };
@@ -1657,6 +1668,9 @@
       tid('error-topup-amount').textContent = fields.amount || '';
       tid('error-topup-channel').textContent = fields.channel || '';
       tid('topup-error').textContent = errorText(err);
+      const code = errorCode(err);
+      // A refused invoice closed its attempt: the next press is a new top-up.
+      if (code === 'idempotency_mismatch' || code === 'payment_refused') S.topupAttempt = null;
       if (fields.channel) { S.channels.clear(); loadTopupChannels(); }
     } finally {
       S.topupBusy = false;

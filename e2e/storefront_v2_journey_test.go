@@ -1,0 +1,166 @@
+//go:build browser
+
+package e2e
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// topupRecorderJS wraps fetch: it remembers the Idempotency-Key of every
+// POST /api/wallet/topup, and while window.__e2eLoseTopup > 0 it lets a
+// request reach the server but throws its answer away (a phone losing the
+// connection after sending), so the page sees a network error.
+const topupRecorderJS = `(() => {
+  window.__e2eTopupKeys = [];
+  window.__e2eLoseTopup = 0;
+  const real = window.fetch;
+  window.fetch = async function (input, init) {
+    const u = typeof input === 'string' ? input : input.url;
+    if (!/\/api\/wallet\/topup$/.test(u)) return real.apply(this, arguments);
+    const hdrs = new Headers((init && init.headers) || {});
+    window.__e2eTopupKeys.push(hdrs.get('Idempotency-Key') || '');
+    const res = await real.apply(this, arguments);
+    if (window.__e2eLoseTopup > 0) { window.__e2eLoseTopup--; throw new TypeError('Failed to fetch'); }
+    return res;
+  };
+})()`
+
+// TestTopupIdempotencyJourney is a member topping up the wallet on a phone
+// whose connection drops: the first "Isi saldo" reaches the server but its
+// answer is lost; the shopper double-taps again, and the same
+// Idempotency-Key brings back the invoice the server already opened (one
+// payments row). The server answers a replay of that key with the same
+// payment; a later top-up of the same amount is a new key and a new invoice.
+func TestTopupIdempotencyJourney(t *testing.T) {
+	a := startApp(t)
+	b := newBrowser(t)
+	email := fmt.Sprintf("topup%d@vipbase.test", time.Now().UnixNano())
+	const password = "rahasia-123"
+	a.mustCall(t, "POST", "/api/collections/users/records", map[string]any{"email": email, "password": password, "passwordConfirm": password}, nil)
+	user := a.userByEmail(t, email)
+
+	b.do("log in", 30*time.Second,
+		chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2)),
+		chromedp.Navigate(a.store+"/#/masuk"),
+		chromedp.WaitVisible(chromedp.CSS(`html[data-ready="true"] [data-testid="auth-email"]`)),
+		chromedp.SendKeys(tid("auth-email"), email),
+		chromedp.SendKeys(tid("auth-password"), password),
+		chromedp.Click(tid("auth-submit")),
+		chromedp.WaitVisible(balanceIs(0)),
+		chromedp.Evaluate[chromedp.Void](topupRecorderJS),
+	)
+	b.do("choose 50.000 by QRIS", 20*time.Second,
+		chromedp.Click(tid("nav-wallet")),
+		chromedp.WaitVisible(tid("topup-form")),
+		chromedp.Click(chromedp.CSS(`[data-testid="topup-chips"] button[data-amount="50000"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="topup-channel"][data-code="QRIS"]`)),
+		chromedp.Click(chromedp.CSS(`[data-testid="topup-channel"][data-code="QRIS"]`)),
+	)
+
+	// The answer of the first press is lost: the page says so and stays.
+	b.do("Isi saldo, answer lost", 20*time.Second,
+		chromedp.Evaluate[chromedp.Void](`window.__e2eLoseTopup = 1`),
+		chromedp.Click(tid("topup-submit")),
+		chromedp.Poll[chromedp.Void](`document.querySelector('[data-testid="topup-error"]').textContent.includes('Tidak dapat terhubung')`,
+			chromedp.WithPollingTimeout(15*time.Second)),
+	)
+	b.shot("topup-lost-answer-phone")
+	if n := len(a.deposits(t, user)); n != 1 {
+		b.fail("the lost request opened an invoice", fmt.Errorf("%d payments rows, want 1", n))
+	}
+
+	// The shopper double-taps "Isi saldo": one invoice, the one already opened.
+	pt := run(b, "locate Isi saldo", 5*time.Second, chromedp.Evaluate[[]float64](`(() => {
+	  const r = document.querySelector('[data-testid="topup-submit"]');
+	  r.scrollIntoView({block: 'center'});
+	  const b = r.getBoundingClientRect();
+	  return [b.left + b.width / 2, b.top + b.height / 2];
+	})()`))
+	b.do("double-tap Isi saldo", 30*time.Second,
+		chromedp.MouseClickXY(pt[0], pt[1]),
+		chromedp.MouseClickXY(pt[0], pt[1], chromedp.ClickCount(2)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="invoice"][data-state="unpaid"] [data-testid="invoice-total"]`)),
+	)
+	number := run(b, "payment number", 5*time.Second, chromedp.Evaluate[string](`document.querySelector('[data-testid="invoice"]').dataset.number`))
+	b.shot("topup-one-invoice-phone")
+	keys := run(b, "keys sent", 5*time.Second, chromedp.Evaluate[[]string](`window.__e2eTopupKeys`))
+	if len(keys) < 2 || keys[0] == "" || strings.Count(strings.Join(keys, " "), keys[0]) != len(keys) {
+		b.fail("one key per intended top-up", fmt.Errorf("keys sent %q, want one non-empty key, sent at least twice", keys))
+	}
+	rows := a.deposits(t, user)
+	if len(rows) != 1 || rows[0].Number != number || rows[0].Key != keys[0] {
+		b.fail("one invoice", fmt.Errorf("payments rows %+v, want one: %s with key %s", rows, number, keys[0]))
+	}
+
+	// The server answers a replay of the key with the same payment.
+	token := a.login(t, email, password)
+	var replay struct {
+		Data struct {
+			Payment struct {
+				Number string `json:"number"`
+			} `json:"payment"`
+		} `json:"data"`
+	}
+	if status, body := a.callWith("POST", "/api/wallet/topup", token, map[string]string{"Idempotency-Key": keys[0]},
+		map[string]any{"amount": 50000, "channel": "QRIS"}, &replay); status != 200 || replay.Data.Payment.Number != number {
+		t.Errorf("REST replay: %d %s, want 200 with payment %s", status, body, number)
+	}
+
+	// After it went through, the next top-up is a new one.
+	b.do("top up again", 30*time.Second,
+		chromedp.Click(tid("nav-wallet")),
+		chromedp.WaitVisible(tid("topup-form")),
+		chromedp.Click(chromedp.CSS(`[data-testid="topup-chips"] button[data-amount="50000"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="topup-channel"][data-code="QRIS"]`)),
+		chromedp.Click(chromedp.CSS(`[data-testid="topup-channel"][data-code="QRIS"]`)),
+		chromedp.Click(tid("topup-submit")),
+		chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf(`[data-testid="invoice"][data-state="unpaid"]:not([data-number=%q]) [data-testid="invoice-total"]`, number))),
+	)
+	keys = run(b, "keys sent", 5*time.Second, chromedp.Evaluate[[]string](`window.__e2eTopupKeys`))
+	if last := keys[len(keys)-1]; last == keys[0] || last == "" {
+		b.fail("a new key after success", fmt.Errorf("keys sent %q", keys))
+	}
+	if n := len(a.deposits(t, user)); n != 2 {
+		b.fail("a second top-up", fmt.Errorf("%d payments rows, want 2", n))
+	}
+	if msgs := b.consoleErrors(); len(msgs) > 0 {
+		b.fail("browser console", fmt.Errorf("errors:\n%s", strings.Join(msgs, "\n")))
+	}
+	t.Logf("screenshots: %s", b.artifacts)
+}
+
+type depositRow struct {
+	Number string `json:"number"`
+	Key    string `json:"idempotency_key"`
+	Status string `json:"status"`
+}
+
+// deposits are the member's top-up payments rows, oldest first.
+func (a *app) deposits(t *testing.T, user string) []depositRow {
+	t.Helper()
+	var list struct {
+		Items []depositRow `json:"items"`
+	}
+	a.mustCall(t, "GET", "/api/collections/payments/records?perPage=100&sort=created&filter="+
+		url.QueryEscape(fmt.Sprintf(`user=%q && purpose="deposit"`, user)), nil, &list)
+	return list.Items
+}
+
+// login is a member's auth token.
+func (a *app) login(t *testing.T, email, password string) string {
+	t.Helper()
+	var auth struct {
+		Token string `json:"token"`
+	}
+	if status, body := a.call("POST", "/api/collections/users/auth-with-password", "",
+		map[string]string{"identity": email, "password": password}, &auth); status != 200 {
+		t.Fatalf("login %s: %d %s", email, status, body)
+	}
+	return auth.Token
+}
