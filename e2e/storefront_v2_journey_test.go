@@ -5,6 +5,7 @@ package e2e
 import (
 	"fmt"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -163,4 +164,120 @@ func (a *app) login(t *testing.T, email, password string) string {
 		t.Fatalf("login %s: %d %s", email, status, body)
 	}
 	return auth.Token
+}
+
+// inboxMessage is one message of the sandbox inbox's JSON feed.
+type inboxMessage struct {
+	Channel string `json:"channel"`
+	To      string `json:"to"`
+	Subject string `json:"subject"`
+	Body    string `json:"body"`
+}
+
+// emailsTo are the sandbox inbox's e-mails to an address, newest first.
+func (a *app) emailsTo(t *testing.T, to string) []inboxMessage {
+	t.Helper()
+	var all []inboxMessage
+	if status, body := a.call("GET", "/_sandbox/inbox/messages.json", "", nil, &all); status != 200 {
+		t.Fatalf("inbox feed: %d %s", status, body)
+	}
+	var out []inboxMessage
+	for _, m := range all {
+		if m.Channel == "email" && strings.EqualFold(m.To, to) {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// TestForgotPasswordJourney is the demo shopper who forgot the password, on
+// a phone: "Lupa kata sandi?" under the login form asks for the e-mail and
+// says the same whether the address has an account or not; the sandbox
+// inbox gets the reset mail (for the account only), whose link is
+// PocketBase's dashboard page (hooks/notify_mail.go); the token of that mail
+// sets a new password, and the shopper logs in with it.
+func TestForgotPasswordJourney(t *testing.T) {
+	a := startApp(t)
+	b := newBrowser(t)
+	const stranger = "bukan-pelanggan@vipbase.test"
+
+	b.do("open the login form", 30*time.Second,
+		chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2)),
+		chromedp.Navigate(a.store+"/#/masuk"),
+		chromedp.WaitVisible(chromedp.CSS(`html[data-ready="true"] [data-testid="auth-email"]`)),
+		chromedp.SendKeys(tid("auth-email"), demoEmail),
+	)
+	b.textIs("forgot link", tid("auth-forgot-link"), "Lupa kata sandi?")
+	b.shot("login-forgot-link-phone")
+	b.do("Lupa kata sandi?", 10*time.Second,
+		chromedp.Click(tid("auth-forgot-link")),
+		chromedp.WaitVisible(tid("forgot-form")),
+	)
+	if got := b.value("forgot-email"); got != demoEmail {
+		b.fail("the typed e-mail comes along", fmt.Errorf("forgot-email holds %q", got))
+	}
+	b.do("send the reset link", 15*time.Second,
+		chromedp.Click(tid("forgot-submit")),
+		chromedp.WaitVisible(tid("forgot-result")),
+	)
+	b.textIs("answer", tid("forgot-result"), "Jika e-mail terdaftar, tautan reset sudah dikirim.")
+	b.shot("forgot-sent-phone")
+
+	// An address without an account reads the same.
+	b.do("an unknown address", 15*time.Second,
+		chromedp.Evaluate[chromedp.Void](`document.querySelector('[data-testid="forgot-email"]').value = ''`),
+		chromedp.SendKeys(tid("forgot-email"), stranger),
+		chromedp.Click(tid("forgot-submit")),
+		chromedp.WaitVisible(tid("forgot-result")),
+	)
+	b.textIs("same answer", tid("forgot-result"), "Jika e-mail terdaftar, tautan reset sudah dikirim.")
+
+	// The inbox: one reset mail for the demo shopper, none for the stranger.
+	var mail inboxMessage
+	deadline := time.Now().Add(inboxWait)
+	for {
+		if m := a.emailsTo(t, demoEmail); len(m) > 0 {
+			mail = m[0]
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no reset mail for %s in the sandbox inbox", demoEmail)
+		}
+		time.Sleep(300 * time.Millisecond)
+	}
+	if !strings.Contains(mail.Subject, "Atur ulang kata sandi") {
+		t.Errorf("reset mail subject %q", mail.Subject)
+	}
+	link := regexp.MustCompile(`https?://\S+/_/#/auth/confirm-password-reset/(\S+)`).FindStringSubmatch(mail.Body)
+	if link == nil {
+		t.Fatalf("reset mail without the dashboard's reset link:\n%s", mail.Body)
+	}
+	if m := a.emailsTo(t, stranger); len(m) != 0 {
+		t.Errorf("mails to an address without an account: %+v", m)
+	}
+	b.expectRefusal(404, "/favicon.ico")
+	b.do("the inbox shows the mail", 20*time.Second,
+		chromedp.Navigate(a.store+"/_sandbox/inbox"),
+		chromedp.WaitVisible(tid("inbox-thread")),
+	)
+	b.shot("forgot-inbox-phone")
+
+	// The mail's token sets a new password; the shopper logs in with it.
+	const fresh = "sandi-baru-123"
+	if status, body := a.call("POST", "/api/collections/users/confirm-password-reset", "",
+		map[string]string{"token": link[1], "password": fresh, "passwordConfirm": fresh}, nil); status != 204 {
+		t.Fatalf("confirm the reset: %d %s", status, body)
+	}
+	b.do("log in with the new password", 30*time.Second,
+		chromedp.Navigate(a.store+"/#/masuk"),
+		chromedp.WaitVisible(chromedp.CSS(`html[data-ready="true"] [data-testid="auth-email"]`)),
+		chromedp.SendKeys(tid("auth-email"), demoEmail),
+		chromedp.SendKeys(tid("auth-password"), fresh),
+		chromedp.Click(tid("auth-submit")),
+		chromedp.WaitVisible(balanceIs(demoDeposit)),
+	)
+	if msgs := b.consoleErrors(); len(msgs) > 0 {
+		b.fail("browser console", fmt.Errorf("errors:\n%s", strings.Join(msgs, "\n")))
+	}
+	t.Logf("screenshots: %s", b.artifacts)
 }

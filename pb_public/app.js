@@ -391,6 +391,11 @@
         loadWallet(true);
         loadTopupChannels();
         break;
+      case 'lupa-sandi':
+        if (loggedIn()) { go('#/'); return; }
+        renderForgot();
+        show('forgot');
+        break;
       case 'masuk':
       case 'daftar':
         if (loggedIn()) { go('#/'); return; }
@@ -1689,6 +1694,7 @@
     tid('auth-title').textContent = signup ? 'Daftar akun baru' : 'Masuk';
     tid('auth-submit').textContent = signup ? 'Daftar' : 'Masuk';
     $('[data-signup-only]', f).hidden = !signup;
+    $('[data-login-only]', f).hidden = signup;
     tid('auth-password').setAttribute('autocomplete', signup ? 'new-password' : 'current-password');
     const sw = tid('auth-switch');
     sw.replaceChildren(signup ? 'Sudah punya akun? ' : 'Belum punya akun? ',
@@ -1724,6 +1730,49 @@
     const next = S.afterLogin || '#/';
     S.afterLogin = '';
     go(next);
+  }
+
+  // ---------- forgotten password ----------
+  // PocketBase mails the reset link (in sandbox mode to /_sandbox/inbox). The
+  // answer is the same whether the address has an account or not: the page
+  // never tells who is a customer.
+  const FORGOT_SENT = 'Jika e-mail terdaftar, tautan reset sudah dikirim.';
+  let forgotBusy = false;
+  function renderForgot() {
+    const f = tid('forgot-form');
+    const typed = tid('auth-email').value.trim();
+    f.reset();
+    if (typed) f.elements.email.value = typed;
+    tid('error-forgot-email').textContent = '';
+    tid('forgot-result').hidden = true;
+  }
+  async function submitForgot(ev) {
+    ev.preventDefault();
+    if (forgotBusy) return;
+    const f = tid('forgot-form');
+    const email = f.elements.email.value.trim();
+    const out = tid('forgot-result');
+    out.hidden = true;
+    tid('error-forgot-email').textContent = '';
+    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
+      tid('error-forgot-email').textContent = FIELD_CODES.validation_is_email;
+      return;
+    }
+    forgotBusy = true;
+    const btn = tid('forgot-submit');
+    btn.disabled = true;
+    btn.textContent = 'Mengirim…';
+    try {
+      await pb.collection('users').requestPasswordReset(email);
+    } catch (_) {
+      // Any answer reads the same (no account enumeration).
+    } finally {
+      forgotBusy = false;
+      btn.disabled = false;
+      btn.textContent = 'Kirim tautan reset';
+    }
+    out.textContent = FORGOT_SENT;
+    out.hidden = false;
   }
 
   async function logout(msg) {
@@ -1881,6 +1930,7 @@
     tid('account-form').addEventListener('submit', submitAccount);
     tid('account-form').addEventListener('input', onAccountInput);
     tid('auth-form').addEventListener('submit', submitAuth);
+    tid('forgot-form').addEventListener('submit', submitForgot);
     tid('nav-logout').addEventListener('click', () => logout('Anda sudah keluar.'));
     tid('orders-more').addEventListener('click', () => loadOrders(false));
     tid('wallet-more').addEventListener('click', () => loadWallet(false));
