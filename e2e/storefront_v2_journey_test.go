@@ -281,3 +281,85 @@ func TestForgotPasswordJourney(t *testing.T) {
 	}
 	t.Logf("screenshots: %s", b.artifacts)
 }
+
+// targetField is what the order form's target field shows.
+type targetField struct {
+	Kind      string `json:"kind"`
+	Label     string `json:"label"`
+	Hint      string `json:"hint"`
+	Inputmode string `json:"inputmode"`
+	Zone      bool   `json:"zone"`
+}
+
+const targetFieldJS = `(() => {
+  const f = document.querySelector('[data-testid="order-form"] [data-field="target"]');
+  return {kind: f.dataset.kind, label: f.querySelector('label').textContent.trim(), hint: f.querySelector('.hint').textContent.trim(),
+    inputmode: document.querySelector('[data-testid="input-target"]').getAttribute('inputmode'),
+    zone: !document.querySelector('[data-testid="order-form"] [data-field="zone"]').hidden};
+})()`
+
+// openTile taps a brand's tile on the home and its first product (or the
+// product code given), and returns what the target field asks for.
+func (b *browser) openTile(group, brand, code string) targetField {
+	b.t.Helper()
+	sel := `[data-testid="products"] [data-testid="product"]`
+	if code != "" {
+		sel = fmt.Sprintf(`[data-testid="products"] [data-testid="product"][data-code=%q]`, code)
+	}
+	b.do("tap "+brand, 20*time.Second,
+		chromedp.Click(tid("nav-store")),
+		chromedp.Click(chromedp.CSS(fmt.Sprintf(`[data-testid="brand-group"][data-group=%q] [data-testid="brand-tile"][data-brand=%q]`, group, brand))),
+		chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf(`[data-testid="brand-head"][data-brand=%q]`, brand))),
+		chromedp.Click(chromedp.CSS(sel)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="order-form"]:not([hidden]) [data-testid="input-target"]`)),
+	)
+	return run(b, "target field of "+brand, 5*time.Second, chromedp.Evaluate[targetField](targetFieldJS))
+}
+
+// TestBrandTargetFieldsJourney is a shopper on a phone opening one brand of
+// each kind: the target field asks what the brand's category needs —
+// streaming and apps the account's number (never "User ID"), a voucher the
+// WhatsApp number, a game its User ID with the zone only where the product
+// needs one, PLN the meter number, e-money the registered number.
+func TestBrandTargetFieldsJourney(t *testing.T) {
+	a := startApp(t)
+	b := newBrowser(t)
+	b.do("open the home on a phone", 30*time.Second,
+		chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2)),
+		chromedp.Navigate(a.store+"/"),
+		chromedp.WaitVisible(chromedp.CSS(`html[data-ready="true"] [data-testid="brand-tile"]`)),
+	)
+	for _, c := range []struct {
+		group, brand, code string
+		want               targetField
+		shot               string
+	}{
+		{"streaming", "Spotify Premium", "", targetField{Kind: "streaming", Label: "No. HP akun", Inputmode: "tel"}, "field-streaming-phone"},
+		{"streaming", "Netflix Premium", "", targetField{Kind: "streaming", Label: "No. HP akun", Inputmode: "tel"}, ""},
+		{"voucher", "GOOGLE PLAY", "", targetField{Kind: "voucher", Label: "No. WhatsApp", Inputmode: "tel"}, "field-voucher-phone"},
+		{"game", "Mobile Legends A", "", targetField{Kind: "game", Label: "User ID", Inputmode: "text", Zone: true}, "field-game-zone-phone"},
+		{"game", "Free Fire", "", targetField{Kind: "game", Label: "User ID", Inputmode: "text"}, ""},
+		{"pln", "PLN", "", targetField{Kind: "pln", Label: "Nomor meter / ID pelanggan", Inputmode: "numeric"}, ""},
+		{"emoney", "DANA", "", targetField{Kind: "emoney", Label: "Nomor HP terdaftar", Inputmode: "tel"}, ""},
+		{"pulsa", "TELKOMSEL", "TELKOMSEL_10K", targetField{Kind: "pulsa", Label: "Nomor HP", Inputmode: "tel"}, ""},
+	} {
+		got := b.openTile(c.group, c.brand, c.code)
+		hint := got.Hint
+		got.Hint = ""
+		if got != c.want {
+			b.fail("target field of "+c.brand, fmt.Errorf("%+v (hint %q), want %+v", got, hint, c.want))
+		}
+		if c.want.Kind != "game" && strings.Contains(got.Label+hint, "User ID") {
+			b.fail("no User ID for "+c.brand, fmt.Errorf("label %q hint %q", got.Label, hint))
+		}
+		if c.shot != "" {
+			b.do("show the form", 5*time.Second, chromedp.Evaluate[chromedp.Void](
+				`document.querySelector('[data-testid="order-form"]').scrollIntoView({block: 'start'})`))
+			b.shot(c.shot)
+		}
+	}
+	if msgs := b.consoleErrors(); len(msgs) > 0 {
+		b.fail("browser console", fmt.Errorf("errors:\n%s", strings.Join(msgs, "\n")))
+	}
+	t.Logf("screenshots: %s", b.artifacts)
+}

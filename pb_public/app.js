@@ -629,26 +629,13 @@
     tid('nickname-result').textContent = '';
     const target = fieldEl('target');
     const input = tid('input-target');
-    let label = 'Nomor tujuan';
-    let hint = '';
-    input.setAttribute('inputmode', 'text');
-    input.removeAttribute('maxlength');
-    if (p.category === 'prepaid') {
-      input.setAttribute('inputmode', 'numeric');
-      if (PHONE_TYPES[p.type]) { label = 'Nomor HP'; hint = 'Contoh: 081234567890'; }
-      else if (p.type === 'token-pln') { label = 'Nomor meter / ID pelanggan'; hint = 'Token dikirim di halaman pesanan.'; }
-      else if (p.type === 'saldo-emoney') { label = 'Nomor HP terdaftar'; }
-      else if (p.type === 'voucher-game') { label = 'Nomor HP'; hint = 'Kode voucher muncul di halaman pesanan.'; }
-    } else if (p.category === 'game') {
-      label = 'User ID';
-      input.setAttribute('maxlength', '64');
-    } else {
-      label = 'Link / username tujuan';
-      hint = 'Contoh: https://www.tiktok.com/@akun/video/123';
-      input.setAttribute('maxlength', '500');
-    }
-    $('label', target).textContent = label;
-    $('.hint', target).textContent = hint;
+    const spec = targetSpec(p);
+    target.dataset.kind = spec.kind;
+    input.setAttribute('inputmode', spec.inputmode);
+    if (spec.maxlength) input.setAttribute('maxlength', String(spec.maxlength));
+    else input.removeAttribute('maxlength');
+    $('label', target).textContent = spec.label;
+    $('.hint', target).textContent = spec.hint;
     fieldEl('zone').hidden = !(p.category === 'game' && p.needs_zone);
     fieldEl('nickname').hidden = !(p.category === 'game' && p.nickname_code);
     const qty = fieldEl('quantity');
@@ -665,6 +652,40 @@
     renderProducts();
     if (window.matchMedia('(max-width: 759px)').matches) f.scrollIntoView({ block: 'start' });
     input.focus({ preventScroll: true });
+  }
+
+  // What the target field asks for, by the brand's category (brands.category:
+  // the operator may file a game-category product under streaming or voucher),
+  // else by the product's category and type. The server's rule is the
+  // product category's (hooks/order_validate.go): digits for prepaid, letters,
+  // digits and . _ - for game, a link for social; the labels ask for what it accepts.
+  function targetSpec(p) {
+    const row = brandRow(p.category, p.brand);
+    const name = brandName(p.category, p.brand);
+    const kind = (row && row.category) || ({ game: 'game', social: 'social' }[p.category]) ||
+      ({ 'token-pln': 'pln', 'saldo-emoney': 'emoney', 'voucher-game': 'voucher', 'paket-internet': 'data' }[p.type]) ||
+      (PHONE_TYPES[p.type] ? 'pulsa' : '');
+    const numeric = p.category === 'prepaid' ? 'numeric' : 'text';
+    if (p.category === 'social' || kind === 'social') {
+      return { kind: 'social', label: 'Link / username tujuan', hint: 'Contoh: https://www.tiktok.com/@akun/video/123', inputmode: 'url', maxlength: 500 };
+    }
+    switch (kind) {
+      case 'streaming':
+        // "Email / No. HP akun" is what streaming shops ask; the server's game rule refuses "@", so: the number.
+        return { kind, label: 'No. HP akun', hint: 'Nomor HP yang terdaftar di akun ' + name + '. Contoh: 081234567890', inputmode: 'tel', maxlength: p.category === 'game' ? 64 : 0 };
+      case 'voucher':
+        return { kind, label: 'No. WhatsApp', hint: 'Kode voucher muncul di halaman pesanan. Contoh: 081234567890', inputmode: 'tel', maxlength: p.category === 'game' ? 64 : 0 };
+      case 'pulsa':
+      case 'data':
+        return { kind, label: 'Nomor HP', hint: 'Contoh: 081234567890', inputmode: 'tel', maxlength: 0 };
+      case 'pln':
+        return { kind, label: 'Nomor meter / ID pelanggan', hint: 'Token dikirim di halaman pesanan.', inputmode: 'numeric', maxlength: 0 };
+      case 'emoney':
+        return { kind, label: 'Nomor HP terdaftar', hint: 'Nomor HP akun ' + name + '.', inputmode: 'tel', maxlength: 0 };
+      default:
+        if (p.category === 'game') return { kind: 'game', label: 'User ID', hint: '', inputmode: 'text', maxlength: 64 };
+        return { kind: kind || 'other', label: 'Nomor tujuan', hint: '', inputmode: numeric, maxlength: 0 };
+    }
   }
 
   // The shopper's own price: a member of a level (users.level) pays the
