@@ -98,7 +98,7 @@ func TestBrandsJourney(t *testing.T) {
 		b.fail("popular first", fmt.Errorf("groups %v", order))
 	}
 	for group, title := range map[string]string{"popular": "Populer", "game": "Game", "streaming": "Streaming & Aplikasi",
-		"pulsa": "Pulsa", "social": "Sosial Media"} {
+		"pulsa": "Pulsa & Data", "social": "Sosial Media"} {
 		if byGroup[group].Title != title || len(byGroup[group].Tiles) == 0 {
 			b.fail("group "+group, fmt.Errorf("%+v", byGroup[group]))
 		}

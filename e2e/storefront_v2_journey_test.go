@@ -363,3 +363,144 @@ func TestBrandTargetFieldsJourney(t *testing.T) {
 	}
 	t.Logf("screenshots: %s", b.artifacts)
 }
+
+// kindTabsJS are the operator page's tabs: kind, label, selected.
+const kindTabsJS = `(() => {
+  const box = document.querySelector('[data-testid="kind-tabs"]');
+  return box.hidden ? [] : Array.from(box.querySelectorAll('[data-testid="kind-tab"]'), (b) => b.dataset.kind + ':' + b.textContent.trim() + ':' + b.getAttribute('aria-selected'));
+})()`
+
+const shownCodesJS = `Array.from(document.querySelectorAll('[data-testid="products"] [data-testid="product"]'), (p) => p.dataset.code)`
+
+// TestPulsaDataJourney is a shopper buying pulsa or a data plan on a phone.
+// The operator sells data under a second provider brand too (TELKOMSEL
+// DATA, whose brands row says "data"): the home still shows Telkomsel once,
+// under "Pulsa & Data", with no "Paket Data" group; its page splits the
+// products into "Pulsa" and "Paket Data" tabs, the second brand's data plan
+// among them. Then the number box: 0817…, +62896… and 62852… pick XL, Tri
+// and Telkomsel and show their products; 0800… is not an operator's; the
+// number goes into the order form of the product chosen.
+func TestPulsaDataJourney(t *testing.T) {
+	a := startApp(t)
+	b := newBrowser(t)
+	a.mustCall(t, "POST", "/api/collections/brands/records", map[string]any{
+		"category": "data", "name": "TELKOMSEL DATA", "provider_category": "prepaid", "display_name": "Telkomsel Data", "active": true}, nil)
+	a.mustCall(t, "POST", "/api/collections/products/records", map[string]any{
+		"category": "prepaid", "code": "TSELDATA1", "name": "Telkomsel Data 1 GB / 7 Hari", "brand": "TELKOMSEL DATA",
+		"type": "paket-internet", "price": 9000, "active": true}, nil)
+
+	b.do("open the home on a phone", 30*time.Second,
+		chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2)),
+		chromedp.Navigate(a.store+"/"),
+		chromedp.WaitVisible(chromedp.CSS(`html[data-ready="true"] [data-testid="brand-tile"]`)),
+	)
+	groups := run(b, "read the tiles", 5*time.Second, chromedp.Evaluate[[]tileGroup](tileGroupsJS))
+	telkomsel := 0
+	for _, g := range groups {
+		if g.Group == "data" || g.Title == "Paket Data" {
+			b.fail("no Paket Data group", fmt.Errorf("group %+v", g))
+		}
+		for _, tile := range g.Tiles {
+			if strings.HasPrefix(strings.ToLower(tile.Name), "telkomsel") && g.Group == "pulsa" {
+				telkomsel++
+			}
+		}
+		if g.Group == "pulsa" && g.Title != "Pulsa & Data" {
+			b.fail("pulsa group title", fmt.Errorf("%q", g.Title))
+		}
+	}
+	if telkomsel != 1 {
+		b.fail("one Telkomsel tile", fmt.Errorf("%d Telkomsel tiles in %+v", telkomsel, groups))
+	}
+
+	// Telkomsel's page: Pulsa and Paket Data tabs.
+	b.do("tap Telkomsel", 20*time.Second,
+		chromedp.Click(chromedp.CSS(`[data-testid="brand-group"][data-group="pulsa"] [data-testid="brand-tile"][data-brand="TELKOMSEL"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="brand-head"][data-brand="TELKOMSEL"]`)),
+		chromedp.WaitVisible(tid("kind-tabs")),
+	)
+	if tabs := run(b, "tabs", 5*time.Second, chromedp.Evaluate[[]string](kindTabsJS)); strings.Join(tabs, " ") != "pulsa:Pulsa:true data:Paket Data:false" {
+		b.fail("Pulsa and Paket Data tabs", fmt.Errorf("tabs %q", tabs))
+	}
+	chips := run(b, "chips", 5*time.Second, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('[data-testid="brands"] [data-brand]'), (c) => c.dataset.brand)`))
+	for _, c := range chips {
+		if c == "TELKOMSEL DATA" {
+			b.fail("one Telkomsel chip", fmt.Errorf("chips %q", chips))
+		}
+	}
+	codes := run(b, "pulsa codes", 5*time.Second, chromedp.Evaluate[[]string](shownCodesJS))
+	for _, c := range codes {
+		if !strings.HasPrefix(c, "TELKOMSEL_") {
+			b.fail("only pulsa under Pulsa", fmt.Errorf("codes %q", codes))
+		}
+	}
+	if len(codes) == 0 {
+		b.fail("pulsa products", fmt.Errorf("none shown"))
+	}
+	b.shot("operator-pulsa-tab-phone")
+	b.do("Paket Data", 10*time.Second,
+		chromedp.Click(chromedp.CSS(`[data-testid="kind-tab"][data-kind="data"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="kind-tab"][data-kind="data"][aria-selected="true"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="product"][data-code="TSELDATA1"]`)),
+	)
+	codes = run(b, "data codes", 5*time.Second, chromedp.Evaluate[[]string](shownCodesJS))
+	for _, c := range codes {
+		if !strings.HasPrefix(c, "TSELCS") && c != "TSELDATA1" {
+			b.fail("only data plans under Paket Data", fmt.Errorf("codes %q", codes))
+		}
+	}
+	b.shot("operator-data-tab-phone")
+
+	// The number box picks the operator from the prefix.
+	b.do("the number box is there", 5*time.Second,
+		chromedp.Click(chromedp.CSS(`[data-testid="kind-tab"][data-kind="pulsa"]`)),
+		chromedp.WaitVisible(tid("input-detect-phone")))
+	for _, c := range []struct{ number, brand, first, shown string }{
+		{"0817 1234 5678", "XL", "XL", "Operator: XL"},
+		{"+62896-1234-5678", "TRI", "TRI", "Operator: Tri"},
+		{"6285212345678", "TELKOMSEL", "TELKOMSEL_", "Operator: Telkomsel"},
+	} {
+		b.do("type "+c.number, 10*time.Second,
+			chromedp.Evaluate[chromedp.Void](`document.querySelector('[data-testid="input-detect-phone"]').value = ''`),
+			chromedp.SendKeys(tid("input-detect-phone"), c.number),
+			chromedp.WaitVisible(chromedp.CSS(`[data-testid="detect-result"][data-state="ok"]`)),
+			chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf(`[data-testid="brand-head"][data-brand=%q]`, c.brand))),
+			chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf(`[data-testid="brands"] [data-brand=%q][aria-pressed="true"]`, c.brand))),
+		)
+		b.textIs("operator of "+c.number, tid("detect-result"), c.shown)
+		codes := run(b, "products of "+c.brand, 5*time.Second, chromedp.Evaluate[[]string](shownCodesJS))
+		if len(codes) == 0 || !strings.HasPrefix(codes[0], c.first) {
+			b.fail("products of "+c.brand, fmt.Errorf("codes %q", codes))
+		}
+		if c.brand == "XL" {
+			b.shot("detect-xl-phone")
+		}
+	}
+	b.do("a number of no operator", 10*time.Second,
+		chromedp.Evaluate[chromedp.Void](`document.querySelector('[data-testid="input-detect-phone"]').value = ''`),
+		chromedp.SendKeys(tid("input-detect-phone"), "0800123456"),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="detect-result"][data-state="unknown"]`)),
+	)
+	b.textIs("unknown number", tid("detect-result"), "Nomor tidak dikenali, pilih operator.")
+	b.shot("detect-unknown-phone")
+	b.do("the box in view", 5*time.Second, chromedp.Evaluate[chromedp.Void](
+		`document.querySelector('[data-testid="phone-detect"]').scrollIntoView({block: 'center'})`), chromedp.Sleep(300*time.Millisecond))
+	b.screen("detect-unknown-phone-screen")
+
+	// A Telkomsel number, then a product: the form holds the number.
+	b.do("a Telkomsel number and Telkomsel 10.000", 15*time.Second,
+		chromedp.Evaluate[chromedp.Void](`document.querySelector('[data-testid="input-detect-phone"]').value = ''`),
+		chromedp.SendKeys(tid("input-detect-phone"), "081234567890"),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="detect-result"][data-operator="telkomsel"]`)),
+		chromedp.Click(chromedp.CSS(`[data-testid="product"][data-code="TELKOMSEL_10K"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="order-form"][data-code="TELKOMSEL_10K"]`)),
+	)
+	if got := b.value("input-target"); got != "081234567890" {
+		b.fail("the number goes into the form", fmt.Errorf("input-target holds %q", got))
+	}
+	b.shot("detect-order-phone")
+	if msgs := b.consoleErrors(); len(msgs) > 0 {
+		b.fail("browser console", fmt.Errorf("errors:\n%s", strings.Join(msgs, "\n")))
+	}
+	t.Logf("screenshots: %s", b.artifacts)
+}

@@ -173,10 +173,24 @@
   const PRODUCT_FIELDS = 'id,category,code,name,brand,type,price,min,max,needs_zone,nickname_code,track_stock,stock,sort';
   const BRAND_FIELDS = 'id,collectionId,collectionName,category,name,provider_category,display_name,logo,sort,popular,help';
   // The home's tile groups (brands.category), in order, with their headings.
+  // Pulsa and data are one group: an operator is one tile, its products split by kind inside.
   const BRAND_GROUPS = [
-    ['game', 'Game'], ['voucher', 'Voucher'], ['streaming', 'Streaming & Aplikasi'], ['pulsa', 'Pulsa'],
-    ['data', 'Paket Data'], ['pln', 'PLN'], ['emoney', 'E-Money'], ['social', 'Sosial Media'],
+    ['game', 'Game'], ['voucher', 'Voucher'], ['streaming', 'Streaming & Aplikasi'], ['pulsa', 'Pulsa & Data', ['pulsa', 'data']],
+    ['pln', 'PLN'], ['emoney', 'E-Money'], ['social', 'Sosial Media'],
   ];
+  // Phone operators: known by the words of a brand's name, and by a number's
+  // first four digits (0851, by.U's, is Telkomsel's).
+  const OPERATORS = [
+    { key: 'telkomsel', name: 'Telkomsel', re: /telkomsel|simpati|kartu ?as\b|\bloop\b/, prefixes: '0811 0812 0813 0821 0822 0823 0851 0852 0853' },
+    { key: 'byu', name: 'by.U', re: /\bby\.? ?u\b/, prefixes: '' },
+    { key: 'indosat', name: 'Indosat', re: /indosat|\bim3\b|ooredoo|mentari/, prefixes: '0814 0815 0816 0855 0856 0857 0858' },
+    { key: 'axis', name: 'Axis', re: /\baxis\b/, prefixes: '0831 0832 0833 0838' },
+    { key: 'xl', name: 'XL', re: /\bxl\b/, prefixes: '0817 0818 0819 0859 0877 0878' },
+    { key: 'tri', name: 'Tri', re: /\btri\b|\bthree\b|^3$/, prefixes: '0895 0896 0897 0898 0899' },
+    { key: 'smartfren', name: 'Smartfren', re: /smartfren/, prefixes: '0881 0882 0883 0884 0885 0886 0887 0888 0889' },
+  ];
+  // An operator's products by kind: the tabs inside its page.
+  const KINDS = [['pulsa', 'Pulsa'], ['data', 'Paket Data'], ['telepon', 'Telepon & SMS']];
 
   const S = {
     cat: 'game',
@@ -204,6 +218,8 @@
     channelSeq: 0,        // the buy form's newest channel request
     topupSeq: 0,          // the top-up form's
     inv: null,            // the invoice on screen: {number, token, data, ...}
+    kind: 'pulsa',         // the operator page's tab (KINDS)
+    detected: '',          // the number typed in the pulsa page's box, as 08…
     topupChannel: '',
     topupAttempt: null,   // {sig, key}: one Idempotency-Key per intended top-up
     topupBusy: false,
@@ -431,8 +447,107 @@
       m.set(p.brand, b);
     }
     const rank = (b) => (b.row ? S.brands.indexOf(b.row) : Infinity);
-    return Array.from(m.values()).sort((a, b) => (rank(a) - rank(b)) || a.sort - b.sort || b.n - a.n || a.name.localeCompare(b.name, 'id'))
+    const names = Array.from(m.values()).sort((a, b) => (rank(a) - rank(b)) || a.sort - b.sort || b.n - a.n || a.name.localeCompare(b.name, 'id'))
       .map((b) => b.name);
+    // An operator's pulsa and data brands are one chip (the first).
+    const seen = new Set();
+    return names.filter((n) => {
+      const op = items.length ? operatorOf(items[0].category, n) : '';
+      if (!op) return true;
+      if (seen.has(op)) return false;
+      seen.add(op);
+      return true;
+    });
+  }
+
+  // ---------- phone operators ----------
+  // The operator a prepaid pulsa/data brand sells for ('' for any other brand).
+  function operatorOf(cat, name) {
+    if (cat !== 'prepaid') return '';
+    const row = brandRow(cat, name);
+    if (row && row.category !== 'pulsa' && row.category !== 'data') return '';
+    const text = (name + ' ' + ((row && row.display_name) || '')).toLowerCase();
+    const op = OPERATORS.find((o) => o.re.test(text));
+    return op ? op.key : '';
+  }
+  // Whether a product of brand b is shown under the chosen brand.
+  function sameBrand(cat, b, chosen) {
+    if (b === chosen) return true;
+    const op = operatorOf(cat, b);
+    return !!op && op === operatorOf(cat, chosen);
+  }
+  // 0812…, +62812…, 62812…, 812… → 0812…; digits only.
+  function localNumber(s) {
+    let d = String(s || '').replace(/[^\d+]/g, '').replace(/(?!^)\+/g, '');
+    if (d.startsWith('+')) d = d.slice(1);
+    if (d.startsWith('62')) d = '0' + d.slice(2);
+    else if (d.startsWith('8')) d = '0' + d;
+    return d.replace(/\D/g, '');
+  }
+  // The operator of a number by its prefix, or null.
+  function operatorOfNumber(num) {
+    const pre = localNumber(num).slice(0, 4);
+    return pre.length === 4 ? OPERATORS.find((o) => o.prefixes.split(' ').includes(pre)) || null : null;
+  }
+  // Pulsa, data or calls: by type, else by the name, else by the brand's category.
+  function kindOf(p) {
+    if (p.type === 'paket-internet') return 'data';
+    if (p.type === 'paket-telepon') return 'telepon';
+    if (p.type === 'pulsa-reguler' || p.type === 'pulsa-transfer') return 'pulsa';
+    if (/\b\d+(?:[.,]\d+)?\s?(?:gb|mb)\b|\bdata\b|internet|kuota/i.test(p.name)) return 'data';
+    if (/\bsms\b|\bnelpon\b|\btelepon\b|\bmenit\b/i.test(p.name)) return 'telepon';
+    const row = brandRow(p.category, p.brand);
+    return row && row.category === 'data' ? 'data' : 'pulsa';
+  }
+
+  // The pulsa page's number box: shown while the prepaid list is on an
+  // operator (or none yet). A known prefix picks the operator's chip.
+  function renderDetect() {
+    const box = tid('phone-detect');
+    const cur = S.brand.prepaid || '';
+    box.hidden = !(S.cat === 'prepaid' && !S.q.trim() && (!cur || operatorOf('prepaid', cur)));
+  }
+  function onDetectInput() {
+    const raw = tid('input-detect-phone').value;
+    const num = localNumber(raw);
+    const out = tid('detect-result');
+    S.detected = /^08\d{8,13}$/.test(num) ? num : '';
+    if (num.length < 4) {
+      out.dataset.state = '';
+      out.dataset.operator = '';
+      out.textContent = 'Ketik nomor HP, operatornya kami pilihkan.';
+      return;
+    }
+    const op = operatorOfNumber(num);
+    out.dataset.operator = op ? op.key : '';
+    if (!op) {
+      out.dataset.state = 'unknown';
+      out.textContent = 'Nomor tidak dikenali, pilih operator.';
+      return;
+    }
+    const items = Array.isArray(S.catalog.prepaid) ? S.catalog.prepaid : [];
+    const brand = brandsOf(items).find((b) => operatorOf('prepaid', b) === op.key);
+    if (!brand) {
+      out.dataset.state = 'unavailable';
+      out.textContent = 'Operator ' + op.name + ' belum tersedia. Pilih operator lain.';
+      return;
+    }
+    out.dataset.state = 'ok';
+    out.textContent = 'Operator: ' + brandName('prepaid', brand);
+    if (S.brand.prepaid !== brand) {
+      S.brand.prepaid = brand;
+      renderBrands(brandsOf(items));
+      renderTiles();
+      renderProducts();
+    }
+    // The chosen number goes to the open form when it asks for a phone number.
+    if (S.product && detectedFor(S.product)) tid('input-target').value = S.detected;
+  }
+  // Whether the number typed in the pulsa page's box is the target of p.
+  function detectedFor(p) {
+    if (!S.detected || p.category !== 'prepaid' || !PHONE_TYPES[p.type]) return false;
+    const op = operatorOfNumber(S.detected);
+    return !!op && op.key === operatorOf(p.category, p.brand);
   }
 
   // ---------- brands: the home's tiles ----------
@@ -499,7 +614,8 @@
     const popular = S.brands.filter((b) => b.popular && tileMatches(b, q));
     const seen = new Set();
     const once = (list) => list.filter((b) => {
-      const k = b.category + '|' + (b.display_name || b.name).toLowerCase();
+      const op = operatorOf(b.provider_category, b.name);
+      const k = op ? 'op|' + op : b.category + '|' + (b.display_name || b.name).toLowerCase();
       if (seen.has(k)) return false;
       seen.add(k);
       return true;
@@ -511,8 +627,8 @@
       seen.clear();
       groups.push(group('popular', 'Populer', pop));
     }
-    for (const [key, title] of BRAND_GROUPS) {
-      const list = once(S.brands.filter((b) => b.category === key && tileMatches(b, q)));
+    for (const [key, title, cats] of BRAND_GROUPS) {
+      const list = once(S.brands.filter((b) => (cats || [key]).includes(b.category) && tileMatches(b, q)));
       if (list.length) groups.push(group(key, title, list));
     }
     if (!groups.length && q && S.brands.length) groups.push(h('p', { class: 'muted empty', 'data-testid': 'brand-empty', text: 'Merek tidak ditemukan.' }));
@@ -547,7 +663,7 @@
     }
     if (S.cat !== cat) return;
     const brands = brandsOf(items);
-    if (!brands.includes(S.brand[cat])) S.brand[cat] = brands[0] || '';
+    if (!brands.includes(S.brand[cat])) S.brand[cat] = brands.find((b) => sameBrand(cat, b, S.brand[cat])) || brands[0] || '';
     renderBrands(brands);
     renderProducts();
   }
@@ -577,9 +693,23 @@
   function renderProducts() {
     const items = Array.isArray(S.catalog[S.cat]) ? S.catalog[S.cat] : [];
     const q = S.q.trim().toLowerCase();
-    const shown = items.filter((p) => (q
+    let shown = items.filter((p) => (q
       ? (p.name + ' ' + p.brand + ' ' + p.code).toLowerCase().includes(q)
-      : p.brand === S.brand[S.cat]));
+      : sameBrand(S.cat, p.brand, S.brand[S.cat])));
+    // An operator's page: a tab per kind (Pulsa, Paket Data, …) when it sells more than one.
+    const tabs = tid('kind-tabs');
+    const kinds = !q && operatorOf(S.cat, S.brand[S.cat] || '') ? KINDS.filter(([k]) => shown.some((p) => kindOf(p) === k)) : [];
+    tabs.hidden = kinds.length < 2;
+    if (kinds.length >= 2) {
+      if (!kinds.some(([k]) => k === S.kind)) S.kind = kinds[0][0];
+      tabs.replaceChildren(...kinds.map(([k, label]) => h('button', {
+        type: 'button', role: 'tab', 'data-testid': 'kind-tab', dataset: { kind: k }, 'aria-selected': String(k === S.kind),
+      }, label)));
+      shown = shown.filter((p) => kindOf(p) === S.kind);
+    } else {
+      tabs.replaceChildren();
+    }
+    renderDetect();
     const list = tid('products');
     if (!shown.length) {
       list.replaceChildren(h('p', { class: 'muted empty', text: q ? 'Produk tidak ditemukan.' : 'Belum ada produk di kategori ini.' }));
@@ -636,6 +766,7 @@
     else input.removeAttribute('maxlength');
     $('label', target).textContent = spec.label;
     $('.hint', target).textContent = spec.hint;
+    if (detectedFor(p)) input.value = S.detected;
     fieldEl('zone').hidden = !(p.category === 'game' && p.needs_zone);
     fieldEl('nickname').hidden = !(p.category === 'game' && p.nickname_code);
     const qty = fieldEl('quantity');
@@ -1895,6 +2026,13 @@
       const b = e.target.closest('button[data-brand]');
       if (b) openBrand(b.dataset.cat, b.dataset.brand);
     });
+    tid('kind-tabs').addEventListener('click', (e) => {
+      const b = e.target.closest('button[data-kind]');
+      if (!b) return;
+      S.kind = b.dataset.kind;
+      renderProducts();
+    });
+    tid('input-detect-phone').addEventListener('input', onDetectInput);
     tid('search').addEventListener('input', (e) => { S.q = e.target.value; renderTiles(); renderBrandHead(); renderProducts(); });
     tid('products').addEventListener('click', (e) => {
       const b = e.target.closest('button[data-id]');
