@@ -66,7 +66,7 @@ func (s *Service) enqueue(tx core.App, m message) error {
 		return fmt.Errorf("notification %s: vars: %w", m.key, err)
 	}
 	now := s.nowDT().String()
-	wrote := false
+	queued := false
 	for _, ch := range []struct{ name, to string }{{ChannelWhatsApp, m.whatsapp}, {ChannelEmail, m.email}} {
 		if ch.to == "" || (t.channel != "all" && t.channel != ch.name) {
 			continue
@@ -77,10 +77,14 @@ func (s *Service) enqueue(tx core.App, m message) error {
 		if err == nil && ch.name == ChannelEmail {
 			subject, err = notify.Render(t.subject, m.vars)
 		}
-		if err != nil { // an edit that Validate let through (it renders without values), or odd values
+		switch {
+		case err != nil: // an edit that Validate let through (it renders without values), or odd values
 			status, lastErr = NotifyFailed, "template "+m.template+": "+err.Error()
 			tx.Logger().Error("notification not sent: its template does not render; fix it in notification_templates",
 				"template", m.template, "channel", ch.name, "key", m.key, "error", err.Error())
+		case !s.channelConfigured(ch.name):
+			// Kept for the record, with no worker pass to find that out.
+			status, lastErr = NotifySkipped, s.notConfiguredReason(ch.name)
 		}
 		_, err = tx.DB().NewQuery(`INSERT OR IGNORE INTO notifications
 			(id, channel, "to", template, vars, subject, body, "order", payment, user, dedupe_key, status,
@@ -95,12 +99,23 @@ func (s *Service) enqueue(tx core.App, m message) error {
 		if err != nil {
 			return fmt.Errorf("notification %s: %w", m.key, err)
 		}
-		wrote = true
+		queued = queued || status == NotifyQueued
 	}
-	if wrote {
+	if queued {
 		afterCommit(tx, s.outbox.wake)
 	}
 	return nil
+}
+
+// channelConfigured is whether messages of channel can go out at all.
+func (s *Service) channelConfigured(channel string) bool {
+	switch channel {
+	case ChannelWhatsApp:
+		return s.cfg.WhatsApp != nil || s.fonnte.Configured()
+	case ChannelEmail:
+		return s.mailConfigured()
+	}
+	return true
 }
 
 // afterCommit runs fn once tx commits (at once outside a transaction).

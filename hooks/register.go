@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"sync"
+	"sync/atomic"
 
 	"github.com/pocketbase/pocketbase"
 	"github.com/pocketbase/pocketbase/core"
@@ -64,9 +65,10 @@ type Service struct {
 	checkLimits     checkLimiter                   // "Cek pembayaran" per payment and IP
 	openings        keyedLocks                     // one gateway opening (or unopened check) per payment at a time
 
-	outbox    outbox            // the notification worker's state
-	fonnte    *notify.Fonnte    // the WhatsApp sender unless Config.WhatsApp replaces it
-	waSandbox *wasandbox.Server // non-nil in --sandbox mode: fake Fonnte and the inbox
+	outbox     outbox                      // the notification worker's state
+	fonnte     *notify.Fonnte              // the WhatsApp sender unless Config.WhatsApp replaces it
+	storeCache atomic.Pointer[core.Record] // the store row (storeRow), forgotten when it is saved
+	waSandbox  *wasandbox.Server           // non-nil in --sandbox mode: fake Fonnte and the inbox
 }
 
 // Register wires vipbase onto app: routes, hooks, crons and (for the real

@@ -23,11 +23,18 @@ const CodeStoreSingleRow = "store_single_row"
 const defaultStoreName = "vipbase"
 
 // storeRow is the store's row, or nil.
+//
+// Every message signs with it, so it is read once and kept until the row
+// is saved again (callers only read it).
 func (s *Service) storeRow() *core.Record {
+	if r := s.storeCache.Load(); r != nil {
+		return r
+	}
 	recs, err := s.app.FindRecordsByFilter("store", "", "created", 1, 0)
 	if err != nil || len(recs) == 0 {
 		return nil
 	}
+	s.storeCache.Store(recs[0])
 	return recs[0]
 }
 
@@ -56,6 +63,13 @@ func (s *Service) registerStore() {
 		return apiError(http.StatusBadRequest, CodeStoreSingleRow, "The store's row cannot be deleted: edit it instead.", nil)
 	})
 	s.app.OnRecordValidate("store").BindFunc(normalisePhoneField("cs_whatsapp"))
+	forget := func(e *core.RecordEvent) error {
+		s.storeCache.Store(nil)
+		return e.Next()
+	}
+	s.app.OnRecordAfterCreateSuccess("store").BindFunc(forget)
+	s.app.OnRecordAfterUpdateSuccess("store").BindFunc(forget)
+	s.app.OnRecordAfterDeleteSuccess("store").BindFunc(forget)
 }
 
 // storeIndexFS serves fsys with its root index.html filled in from the
