@@ -1985,19 +1985,14 @@
 
   // ---------- sandbox inbox (serve --sandbox only) ----------
   // In sandbox mode the app serves a simulated WhatsApp/e-mail inbox at
-  // /_sandbox/inbox. Elsewhere that path answers 404, or 200 with this very
-  // storefront (the index fallback), so the page is known by its content.
+  // /_sandbox/inbox and marks the page with <meta name="vipbase-mode"
+  // content="sandbox">; a production page has no mark and nothing is probed.
   const INBOX_URL = '/_sandbox/inbox';
   function detectSandbox() {
-    fetch(INBOX_URL, { method: 'GET', cache: 'no-store', credentials: 'same-origin' })
-      .then((res) => (res.ok ? res.text() : ''))
-      .then((text) => {
-        if (!text.includes('data-testid="inbox-empty"')) return;
-        S.sandbox = true;
-        tid('sandbox-inbox-link').hidden = false;
-        if (S.inv && currentView() === 'invoice') { S.inv.shown = ''; renderInvoice(); }
-      })
-      .catch(() => { /* not sandbox, or offline: no link */ });
+    if (document.querySelector('meta[name="vipbase-mode"]')?.content !== 'sandbox') return;
+    S.sandbox = true;
+    tid('sandbox-inbox-link').hidden = false;
+    if (S.inv && currentView() === 'invoice') { S.inv.shown = ''; renderInvoice(); }
   }
   // A line under an invoice: where the shop's messages about it can be read.
   function sandboxHint() {
