@@ -162,22 +162,30 @@ func (b *browser) pickProduct(code string) {
 	)
 }
 
-// checkout double-clicks "Beli sekarang" and returns the payment number of
-// the invoice the page shows.
-func (b *browser) checkout() string {
+// doubleTapToInvoice double-clicks the button with data-testid testid, as
+// a hurried thumb does, and returns the payment number of the unpaid
+// invoice the page then shows.
+func (b *browser) doubleTapToInvoice(testid, label string) string {
 	b.t.Helper()
-	pt := run(b, "locate Beli sekarang", 5*time.Second, chromedp.Evaluate[[]float64](`(() => {
-	  const r = document.querySelector('[data-testid="pay"]');
+	pt := run(b, "locate "+label, 5*time.Second, chromedp.Evaluate[[]float64](fmt.Sprintf(`(() => {
+	  const r = document.querySelector('[data-testid=%q]');
 	  r.scrollIntoView({block: 'center'});
 	  const b = r.getBoundingClientRect();
 	  return [b.left + b.width / 2, b.top + b.height / 2];
-	})()`))
-	b.do("double-click Beli sekarang", 30*time.Second,
+	})()`, testid)))
+	b.do("double-tap "+label, 30*time.Second,
 		chromedp.MouseClickXY(pt[0], pt[1]),
 		chromedp.MouseClickXY(pt[0], pt[1], chromedp.ClickCount(2)),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="invoice"][data-state="unpaid"] [data-testid="invoice-total"]`)),
 	)
-	num := run(b, "payment number", 5*time.Second, chromedp.Evaluate[string](`document.querySelector('[data-testid="invoice"]').dataset.number`))
+	return run(b, "payment number", 5*time.Second, chromedp.Evaluate[string](`document.querySelector('[data-testid="invoice"]').dataset.number`))
+}
+
+// checkout double-clicks "Beli sekarang" and returns the payment number of
+// the invoice the page shows.
+func (b *browser) checkout() string {
+	b.t.Helper()
+	num := b.doubleTapToInvoice("pay", "Beli sekarang")
 	if !regexp.MustCompile(`^PAY-\d+-[A-Z0-9]{5}$`).MatchString(num) {
 		b.fail("payment number", fmt.Errorf("%q", num))
 	}

@@ -77,18 +77,7 @@ func TestTopupIdempotencyJourney(t *testing.T) {
 	}
 
 	// The shopper double-taps "Isi saldo": one invoice, the one already opened.
-	pt := run(b, "locate Isi saldo", 5*time.Second, chromedp.Evaluate[[]float64](`(() => {
-	  const r = document.querySelector('[data-testid="topup-submit"]');
-	  r.scrollIntoView({block: 'center'});
-	  const b = r.getBoundingClientRect();
-	  return [b.left + b.width / 2, b.top + b.height / 2];
-	})()`))
-	b.do("double-tap Isi saldo", 30*time.Second,
-		chromedp.MouseClickXY(pt[0], pt[1]),
-		chromedp.MouseClickXY(pt[0], pt[1], chromedp.ClickCount(2)),
-		chromedp.WaitVisible(chromedp.CSS(`[data-testid="invoice"][data-state="unpaid"] [data-testid="invoice-total"]`)),
-	)
-	number := run(b, "payment number", 5*time.Second, chromedp.Evaluate[string](`document.querySelector('[data-testid="invoice"]').dataset.number`))
+	number := b.doubleTapToInvoice("topup-submit", "Isi saldo")
 	b.shot("topup-one-invoice-phone")
 	keys := run(b, "keys sent", 5*time.Second, chromedp.Evaluate[[]string](`window.__e2eTopupKeys`))
 	if len(keys) < 2 || keys[0] == "" || strings.Count(strings.Join(keys, " "), keys[0]) != len(keys) {
