@@ -42,7 +42,7 @@ func TestConsoleJourney(t *testing.T) {
 	user := a.userByEmail(t, email)
 	const deposit = 100000
 	a.deposit(t, user, deposit, "Deposit uji konsol")
-	member := a.consoleLogin(t, email, password)
+	member := a.login(t, email, password)
 
 	b.do("open the console", 30*time.Second,
 		chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2)),
@@ -251,19 +251,6 @@ func (a *app) checkConsoleServed(t *testing.T) {
 	if resp.StatusCode != 200 || resp.Request.URL.Path != "/console/" || !strings.Contains(string(body), `data-testid="console-login-form"`) {
 		t.Fatalf("GET /console: %d at %s, console page %v", resp.StatusCode, resp.Request.URL.Path, strings.Contains(string(body), "console-login-form"))
 	}
-}
-
-// consoleLogin is a member's auth token.
-func (a *app) consoleLogin(t *testing.T, email, password string) string {
-	t.Helper()
-	var auth struct {
-		Token string `json:"token"`
-	}
-	if status, body := a.call("POST", "/api/collections/users/auth-with-password", "",
-		map[string]string{"identity": email, "password": password}, &auth); status != 200 {
-		t.Fatalf("member login: %d %s", status, body)
-	}
-	return auth.Token
 }
 
 // consolePrepaid buys Telkomsel 10.000 for target as the member and returns
