@@ -183,7 +183,7 @@ func TestBrandsJourney(t *testing.T) {
 	// Desktop: the same home, wider grid.
 	b.do("open the home on a desktop", 30*time.Second,
 		chromedp.EmulateViewport(1280, 900),
-		chromedp.Navigate(a.store+"/#/"),
+		chromedp.Navigate(a.store+"/"),
 		chromedp.Reload(),
 		chromedp.WaitVisible(chromedp.CSS(`html[data-ready="true"] [data-testid="brand-tile"]`)),
 	)

@@ -74,11 +74,11 @@ func TestGuestCheckoutJourney(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`form:has(input[name="action"][value="pay"]) button`)),
 	)
 	// Paid, the simulator sends the shopper to the store's return URL.
-	if got, want := b.waitLocation(a.store+"/", 15*time.Second), a.store+"/#/bayar/"+number; got != want {
+	if got, want := b.waitLocation(a.store+"/", 15*time.Second), a.store+"/bayar/"+number; got != want {
 		t.Errorf("the gateway sent the shopper to %s, want %s", got, want)
 	}
 	b.do("back to the invoice", 20*time.Second,
-		chromedp.Navigate(a.store+"/#/bayar/"+number),
+		chromedp.Navigate(a.store+"/bayar/"+number),
 		chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf(`[data-testid="invoice"][data-number=%q]`, number))),
 	)
 	b.do("the order succeeds", finalWait,
@@ -189,8 +189,8 @@ func (b *browser) checkout() string {
 	if !regexp.MustCompile(`^PAY-\d+-[A-Z0-9]{5}$`).MatchString(num) {
 		b.fail("payment number", fmt.Errorf("%q", num))
 	}
-	if hash := run(b, "location", 5*time.Second, chromedp.Evaluate[string](`location.hash`)); hash != "#/bayar/"+num {
-		b.fail("invoice route", fmt.Errorf("page at %s, want #/bayar/%s", hash, num))
+	if at := run(b, "location", 5*time.Second, chromedp.Evaluate[string](`location.pathname`)); at != "/bayar/"+num {
+		b.fail("invoice route", fmt.Errorf("page at %s, want /bayar/%s", at, num))
 	}
 	return num
 }
@@ -349,7 +349,7 @@ func (a *app) appliedEventsFrom(t *testing.T, paymentID, gateway string) int {
 // Telkomsel 10.000 with the MIDTRANS channel, the invoice sends the shopper to
 // Midtrans's (simulated) hosted page, where QRIS is picked and paid; the
 // page's finish link brings the shopper back to the invoice (with Midtrans's
-// query on the hash), which follows the order to its SN.
+// query, dropped from the address), which follows the order to its SN.
 func TestMidtransGuestJourney(t *testing.T) {
 	started := time.Now()
 	a := startApp(t)
@@ -428,15 +428,15 @@ func TestMidtransGuestJourney(t *testing.T) {
 	)
 	b.shot("midtrans-page-paid-phone")
 	finish := run(b, "finish link", 5*time.Second, chromedp.Evaluate[string](`document.querySelector('[data-testid="finish"]').href`))
-	if want := a.store + "/#/bayar/" + number + "?"; !strings.HasPrefix(finish, want) || !strings.Contains(finish, "order_id=") {
+	if want := a.store + "/bayar/" + number + "?"; !strings.HasPrefix(finish, want) || !strings.Contains(finish, "order_id=") {
 		t.Errorf("finish link %s, want %s…order_id=…", finish, want)
 	}
 	b.do("back to the store", 20*time.Second,
 		chromedp.Click(tid("finish")),
 		chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf(`html[data-ready="true"] [data-testid="invoice"][data-number=%q]`, number))),
 	)
-	if hash := run(b, "location", 5*time.Second, chromedp.Evaluate[string](`location.hash`)); hash != "#/bayar/"+number {
-		t.Errorf("back from Midtrans the page is at %s, want #/bayar/%s", hash, number)
+	if at := run(b, "location", 5*time.Second, chromedp.Evaluate[string](`location.pathname + location.search`)); at != "/bayar/"+number {
+		t.Errorf("back from Midtrans the page is at %s, want /bayar/%s", at, number)
 	}
 	b.do("the order succeeds", finalWait,
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="invoice"][data-state="success"] [data-testid="invoice-sn"]`)))
@@ -477,7 +477,7 @@ func TestMemberTopupJourney(t *testing.T) {
 
 	b.do("log in", 30*time.Second,
 		chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2)),
-		chromedp.Navigate(a.store+"/#/masuk"),
+		chromedp.Navigate(a.store+"/masuk"),
 		chromedp.WaitVisible(chromedp.CSS(`html[data-ready="true"] [data-testid="auth-email"]`)),
 		chromedp.SendKeys(tid("auth-email"), email),
 		chromedp.SendKeys(tid("auth-password"), password),
@@ -511,7 +511,7 @@ func TestMemberTopupJourney(t *testing.T) {
 	)
 	b.waitLocation(a.store+"/", 15*time.Second)
 	b.do("the top-up lands", finalWait,
-		chromedp.Navigate(a.store+"/#/bayar/"+number),
+		chromedp.Navigate(a.store+"/bayar/"+number),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="invoice"][data-state="success"]`)),
 		chromedp.WaitVisible(balanceIs(amount)),
 	)

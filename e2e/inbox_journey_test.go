@@ -99,7 +99,7 @@ func TestSandboxInboxJourney(t *testing.T) {
 
 	// A member: Dompet → Akun shows the account's number and choice.
 	b.do("log in as the demo shopper", 30*time.Second,
-		chromedp.Navigate(a.store+"/#/masuk"),
+		chromedp.Navigate(a.store+"/masuk"),
 		chromedp.WaitVisible(chromedp.CSS(`html[data-ready="true"] [data-testid="auth-email"]`)),
 		chromedp.SendKeys(tid("auth-email"), demoEmail),
 		chromedp.SendKeys(tid("auth-password"), demoPassword),
@@ -219,7 +219,7 @@ func (b *browser) payGuestByQRIS(a *app, p product) string {
 	)
 	b.waitLocation(a.store+"/", 15*time.Second)
 	b.do("back to the invoice", 20*time.Second,
-		chromedp.Navigate(a.store+"/#/bayar/"+number),
+		chromedp.Navigate(a.store+"/bayar/"+number),
 		chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf(`[data-testid="invoice"][data-number=%q]`, number))),
 	)
 	b.do("order "+view.Order.OrderNumber+" succeeds", finalWait,

@@ -48,7 +48,7 @@ func TestTopupIdempotencyJourney(t *testing.T) {
 
 	b.do("log in", 30*time.Second,
 		chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2)),
-		chromedp.Navigate(a.store+"/#/masuk"),
+		chromedp.Navigate(a.store+"/masuk"),
 		chromedp.WaitVisible(chromedp.CSS(`html[data-ready="true"] [data-testid="auth-email"]`)),
 		chromedp.SendKeys(tid("auth-email"), email),
 		chromedp.SendKeys(tid("auth-password"), password),
@@ -192,7 +192,7 @@ func TestForgotPasswordJourney(t *testing.T) {
 
 	b.do("open the login form", 30*time.Second,
 		chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2)),
-		chromedp.Navigate(a.store+"/#/masuk"),
+		chromedp.Navigate(a.store+"/masuk"),
 		chromedp.WaitVisible(chromedp.CSS(`html[data-ready="true"] [data-testid="auth-email"]`)),
 		chromedp.SendKeys(tid("auth-email"), demoEmail),
 	)
@@ -258,7 +258,7 @@ func TestForgotPasswordJourney(t *testing.T) {
 		t.Fatalf("confirm the reset: %d %s", status, body)
 	}
 	b.do("log in with the new password", 30*time.Second,
-		chromedp.Navigate(a.store+"/#/masuk"),
+		chromedp.Navigate(a.store+"/masuk"),
 		chromedp.WaitVisible(chromedp.CSS(`html[data-ready="true"] [data-testid="auth-email"]`)),
 		chromedp.SendKeys(tid("auth-email"), demoEmail),
 		chromedp.SendKeys(tid("auth-password"), fresh),

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"net/http"
 	"net/http/httptest"
 
 	"github.com/stretchr/testify/require"
@@ -14,6 +15,7 @@ type response struct {
 	Status int
 	Body   map[string]any
 	Raw    string
+	Header http.Header
 }
 
 func (r response) data() map[string]any {
@@ -45,7 +47,7 @@ func (e *env) do(method, url, token string, body any, headers ...string) respons
 	}
 	rec := httptest.NewRecorder()
 	e.handler().ServeHTTP(rec, req)
-	out := response{Status: rec.Code, Raw: rec.Body.String()}
+	out := response{Status: rec.Code, Raw: rec.Body.String(), Header: rec.Header()}
 	_ = json.Unmarshal(rec.Body.Bytes(), &out.Body)
 	return out
 }

@@ -243,9 +243,9 @@ func (s *Service) orderURL(number string, member bool) string {
 		return ""
 	}
 	if member {
-		return u + "/#/pesanan/" + number
+		return u + "/pesanan/" + number
 	}
-	return u + "/#/lacak/" + number
+	return u + "/lacak/" + number
 }
 
 // dashboardURL links an operator alert to the record in the dashboard.

@@ -103,7 +103,7 @@ func TestNotifyGuestPaidFailedAndRefundDue(t *testing.T) {
 	require.Len(t, msgs, 2, "%q", msgs)
 	assert.Contains(t, msgs[1], "pembayaran kamu sudah kami terima")
 	assert.Contains(t, msgs[1], "via QRIS")
-	assert.Contains(t, msgs[1], e.public+"/#/lacak/"+order)
+	assert.Contains(t, msgs[1], e.public+"/lacak/"+order)
 	assert.Contains(t, msgs[0], "akan dikembalikan, kami hubungi via WhatsApp")
 	assert.Contains(t, msgs[0], rupiahText(int(e.price())))
 	assert.Len(t, e.mails("tamu@example.com"), 2)

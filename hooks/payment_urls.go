@@ -33,7 +33,7 @@ func (s *Service) paymentCallbackURL(gateway string) string {
 // storefront's invoice page of the payment.
 func (s *Service) paymentReturnURL(number string) string {
 	if u := s.publicURL(); u != "" {
-		return u + "/#/bayar/" + number
+		return u + "/bayar/" + number
 	}
 	return ""
 }

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -34,7 +35,7 @@ func TestStorefrontServesTheEmbeddedCopyByDefault(t *testing.T) {
 	e := newEnv(t) // Config.PublicDir is empty
 	index, err := os.ReadFile(filepath.Join("..", "pb_public", "index.html"))
 	require.NoError(t, err)
-	appJS, err := os.ReadFile(filepath.Join("..", "pb_public", "app.js"))
+	mainJS, err := os.ReadFile(filepath.Join("..", "pb_public", "js", "main.js"))
 	require.NoError(t, err)
 
 	r := e.do(http.MethodGet, "/", "", nil)
@@ -42,15 +43,32 @@ func TestStorefrontServesTheEmbeddedCopyByDefault(t *testing.T) {
 	assert.Equal(t, pageBody(string(index)), pageBody(r.Raw), "/ is the checkout's index.html, from the binary")
 	assert.Contains(t, r.Raw, `<meta property="og:title"`, "with the store's identity in its head (TestStoreIdentity)")
 
-	r = e.do(http.MethodGet, "/app.js", "", nil)
+	r = e.do(http.MethodGet, "/js/main.js", "", nil)
 	require.Equal(t, http.StatusOK, r.Status)
-	assert.Equal(t, string(appJS), r.Raw)
+	assert.Equal(t, string(mainJS), r.Raw)
 
-	r = e.do(http.MethodGet, "/vendor/pocketbase.umd.js", "", nil)
-	assert.Equal(t, http.StatusOK, r.Status)
+	// Every module the page and its modules import is served as JavaScript:
+	// a browser refuses a module script of any other type.
+	modules := regexp.MustCompile(`(?:src|href)="(/(?:js|vendor)/[^"]+\.m?js)"`).FindAllStringSubmatch(string(index), -1)
+	require.NotEmpty(t, modules)
+	imported := regexp.MustCompile(`from '\./([a-z]+\.js)'`)
+	seen := map[string]bool{}
+	for _, m := range modules {
+		seen[m[1]] = true
+	}
+	for path := range seen {
+		r := e.do(http.MethodGet, path, "", nil)
+		assert.Equal(t, http.StatusOK, r.Status, path)
+		assert.Contains(t, r.Header.Get("Content-Type"), "javascript", path)
+		assert.NotContains(t, r.Raw, "<html", path+" is the file, not the index fallback")
+		for _, dep := range imported.FindAllStringSubmatch(r.Raw, -1) {
+			assert.True(t, seen["/js/"+dep[1]], "%s imports %s, which index.html does not preload", path, dep[1])
+		}
+	}
 
-	// Unknown paths fall back to index.html; the embedding Go file is not served.
-	for _, path := range []string{"/orders/ABC123", "/embed.go"} {
+	// Unknown paths fall back to index.html (the storefront's own pages have
+	// paths: a shared /bayar/… link opens the invoice); the embedding Go file is not served.
+	for _, path := range []string{"/orders/ABC123", "/bayar/PAY123?token=abc", "/lacak/INV1", "/embed.go"} {
 		r = e.do(http.MethodGet, path, "", nil)
 		require.Equal(t, http.StatusOK, r.Status, path)
 		assert.Equal(t, pageBody(string(index)), pageBody(r.Raw), path)
@@ -75,7 +93,7 @@ func TestStorefrontPublicDirOverridesTheEmbeddedCopy(t *testing.T) {
 	require.Equal(t, http.StatusOK, r.Status)
 	assert.Equal(t, "diskon", r.Raw)
 	// Nothing of the embedded storefront leaks through.
-	r = e.do(http.MethodGet, "/app.js", "", nil)
+	r = e.do(http.MethodGet, "/js/main.js", "", nil)
 	assert.Equal(t, "<p>toko sendiri</p>", r.Raw, "index fallback of the override")
 }
 

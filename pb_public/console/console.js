@@ -1,16 +1,14 @@
-// vipbase operator console (design §13). Plain JS on the vendored PocketBase
-// SDK (window.PocketBase), for superusers: today's numbers (report_daily), a
+// vipbase operator console (design §13). A plain ES module on the vendored
+// PocketBase SDK, for superusers: today's numbers (report_daily), a
 // live order feed (realtime), what needs a person with its actions, the
 // provider and sync state, and the health of callbacks, payment notifications
 // and outgoing messages. Every action is one of the existing superuser routes;
 // the server decides, the page only shows what it answered.
-(() => {
-  'use strict';
+import PocketBase, { LocalAuthStore } from '../vendor/pocketbase.es.mjs';
 
-  // The UMD build exports only the client; its default auth store is a
-  // LocalAuthStore, whose class gives the console its own storage key so a
-  // superuser here and a shopper in the storefront never overwrite each other.
-  const LocalAuthStore = new PocketBase('/').authStore.constructor;
+(() => {
+  // Its own storage key: a superuser here and a shopper in the storefront
+  // never overwrite each other's session.
   const pb = new PocketBase('/', new LocalAuthStore('vipbase_console_auth'));
   pb.autoCancellation(false); // the sections load in parallel, often from the same routes
 
