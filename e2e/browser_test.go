@@ -133,8 +133,14 @@ func TestStorefrontJourney(t *testing.T) {
 	b.expectRefusal(400, "/api/checkout")
 	b.do("type a 4-digit number", 10*time.Second,
 		chromedp.SendKeys(tid("input-target"), "1234"),
-		chromedp.Click(tid("pay")),
+	)
+	if line, want := b.confirmSheet(), "Pastikan benar — Nomor HP: 1234"; line != want {
+		b.fail("confirmation sheet", fmt.Errorf("account line %q, want %q", line, want))
+	}
+	b.do("confirm the 4-digit number", 10*time.Second,
+		chromedp.Click(tid("confirm-pay")),
 		chromedp.WaitVisible(tid("error-target")),
+		chromedp.WaitNotVisible(tid("confirm-sheet")),
 	)
 	b.textIs("inline error", tid("error-target"), "Harus 6–20 digit angka.")
 	b.shot("validation-phone")
@@ -149,7 +155,7 @@ func TestStorefrontJourney(t *testing.T) {
 	b.expectRefusal(400, "/api/games/nickname")
 	b.do("choose Mobile Legends 86 diamonds", 15*time.Second,
 		chromedp.Click(tid("tab-game")),
-		chromedp.Click(chromedp.CSS(fmt.Sprintf(`[data-testid="brand"][data-brand=%q]`, ml.Brand))),
+		chromedp.Click(chromedp.CSS(`[data-testid="brand"][data-name="Mobile Legends"]`)),
 		chromedp.Click(chromedp.CSS(`[data-testid="product"][data-code="ML86-S2"]`)),
 		chromedp.WaitVisible(tid("input-zone")),
 		chromedp.SendKeys(tid("input-target"), "12345678"),
@@ -323,9 +329,11 @@ func (b *browser) buy(a *app, user string, p product, target string) string {
 	b.textIs("price", tid("order-price"), rupiah(p.Price))
 	b.do("the wallet is the payment", 10*time.Second,
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="channel"][data-code="SALDO"] input:checked`)))
-	// A real double click: two presses; the second must not buy again.
+	// A real double click on the sheet's "Ya, bayar": two presses; the second
+	// must not buy again.
+	b.confirmSheet()
 	pt := run(b, "locate Bayar", 5*time.Second, chromedp.Evaluate[[]float64](`(() => {
-	  const r = document.querySelector('[data-testid="pay"]');
+	  const r = document.querySelector('[data-testid="confirm-pay"]');
 	  r.scrollIntoView({block: 'center'});
 	  const b = r.getBoundingClientRect();
 	  return [b.left + b.width / 2, b.top + b.height / 2];
@@ -345,7 +353,7 @@ func (b *browser) buy(a *app, user string, p product, target string) string {
 	posts := `performance.getEntriesByType('resource').filter(e => /\/api\/checkout$/.test(e.name)).length`
 	sent := run(b, "count order requests", 5*time.Second, chromedp.Evaluate[int](posts))
 	b.do("send the same attempt again", 15*time.Second,
-		chromedp.Evaluate[chromedp.Void](`document.querySelector('[data-testid="order-form"]').requestSubmit()`),
+		chromedp.Evaluate[chromedp.Void](`document.querySelector('[data-testid="order-form"]').requestSubmit(document.querySelector('[data-testid="confirm-pay"]'))`),
 		chromedp.Poll[chromedp.Void](fmt.Sprintf("%s > %d", posts, sent), chromedp.WithPollingTimeout(10*time.Second)),
 		chromedp.Sleep(300*time.Millisecond),
 		chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf(`[data-testid="order-view"][data-number=%q]`, num))),

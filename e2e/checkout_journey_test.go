@@ -181,11 +181,24 @@ func (b *browser) doubleTapToInvoice(testid, label string) string {
 	return run(b, "payment number", 5*time.Second, chromedp.Evaluate[string](`document.querySelector('[data-testid="invoice"]').dataset.number`))
 }
 
-// checkout double-clicks "Beli sekarang" and returns the payment number of
-// the invoice the page shows.
+// confirmSheet presses "Beli sekarang" and waits until the confirmation
+// sheet can be confirmed (its nickname check answered); it returns the
+// sheet's account line.
+func (b *browser) confirmSheet() string {
+	b.t.Helper()
+	b.do("Beli sekarang", 20*time.Second,
+		chromedp.Click(tid("pay")),
+		chromedp.WaitVisible(chromedp.CSS(`dialog[open][data-testid="confirm-sheet"] [data-testid="confirm-pay"]:not([disabled])`)),
+	)
+	return b.text("confirm account", tid("confirm-account"))
+}
+
+// checkout presses "Beli sekarang", double-clicks the sheet's "Ya, bayar"
+// and returns the payment number of the invoice the page shows.
 func (b *browser) checkout() string {
 	b.t.Helper()
-	num := b.doubleTapToInvoice("pay", "Beli sekarang")
+	b.confirmSheet()
+	num := b.doubleTapToInvoice("confirm-pay", "Ya, bayar")
 	if !regexp.MustCompile(`^PAY-\d+-[A-Z0-9]{5}$`).MatchString(num) {
 		b.fail("payment number", fmt.Errorf("%q", num))
 	}

@@ -24,15 +24,20 @@ function brandsOf(items) {
   const rank = (b) => (b.row ? S.brands.indexOf(b.row) : Infinity);
   const names = Array.from(m.values()).sort((a, b) => (rank(a) - rank(b)) || a.sort - b.sort || b.n - a.n || a.name.localeCompare(b.name, 'id'))
     .map((b) => b.name);
-  // An operator's pulsa and data brands are one chip (the first).
+  // Brands a shopper sees under one name (an operator's pulsa and data, a
+  // game's "A" and "B" suppliers) are one chip (the first).
   const seen = new Set();
   return names.filter((n) => {
-    const op = items.length ? operatorOf(items[0].category, n) : '';
-    if (!op) return true;
-    if (seen.has(op)) return false;
-    seen.add(op);
+    const k = items.length ? shownKey(items[0].category, n) : n;
+    if (seen.has(k)) return false;
+    seen.add(k);
     return true;
   });
+}
+// What a brand is to a shopper: its operator, else the name it is shown by.
+function shownKey(cat, name) {
+  const op = operatorOf(cat, name);
+  return op ? 'op|' + op : 'n|' + brandName(cat, name).toLowerCase();
 }
 
 // ---------- phone operators ----------
@@ -47,9 +52,20 @@ function operatorOf(cat, name) {
 }
 // Whether a product of brand b is shown under the chosen brand.
 function sameBrand(cat, b, chosen) {
-  if (b === chosen) return true;
-  const op = operatorOf(cat, b);
-  return !!op && op === operatorOf(cat, chosen);
+  return b === chosen || (!!chosen && shownKey(cat, b) === shownKey(cat, chosen));
+}
+// One list of a brand shown under one name: by price, and a product offered
+// by two of its suppliers under the same name only once (the cheaper one in
+// stock).
+function merged(list) {
+  if (new Set(list.map((p) => p.brand)).size < 2) return list;
+  const best = new Map();
+  for (const p of list.slice().sort((a, b) => priceOf(a) - priceOf(b))) {
+    const k = p.name.replace(/\s+/g, ' ').trim().toLowerCase();
+    const had = best.get(k);
+    if (!had || (had.track_stock && had.stock <= 0 && !(p.track_stock && p.stock <= 0))) best.set(k, p);
+  }
+  return Array.from(best.values());
 }
 // 0812…, +62812…, 62812…, 812… → 0812…; digits only.
 function localNumber(s) {
@@ -176,7 +192,7 @@ function tileMatches(b, q) {
 function tile(b) {
   const name = b.display_name || b.name;
   return h('button', {
-    type: 'button', class: 'tile', 'data-testid': 'brand-tile', dataset: { brand: b.name, cat: b.provider_category },
+    type: 'button', class: 'tile', 'data-testid': 'brand-tile', dataset: { brand: b.name, cat: b.provider_category, name },
     'aria-pressed': String(S.cat === b.provider_category && S.brand[S.cat] === b.name),
   }, brandMark(b, name, 56), h('span', { class: 'tile-name' }, name));
 }
@@ -248,7 +264,7 @@ export async function selectCategory(cat) {
 function renderBrands(brands) {
   const names = brands.map((b) => brandName(S.cat, b));
   tid('brands').replaceChildren(...brands.map((b, i) => h('button', {
-    type: 'button', 'data-testid': 'brand', dataset: { brand: b }, 'aria-pressed': String(b === S.brand[S.cat]),
+    type: 'button', 'data-testid': 'brand', dataset: { brand: b, name: names[i] }, 'aria-pressed': String(b === S.brand[S.cat]),
   }, names.indexOf(names[i]) !== names.lastIndexOf(names[i]) ? b : names[i])));
   const chips = tid('brands');
   const on = $('[aria-pressed="true"]', chips);
@@ -271,6 +287,7 @@ export function renderProducts() {
   let shown = items.filter((p) => (q
     ? (p.name + ' ' + p.brand + ' ' + p.code).toLowerCase().includes(q)
     : sameBrand(S.cat, p.brand, S.brand[S.cat])));
+  if (!q) shown = merged(shown);
   // An operator's page: a tab per kind (Pulsa, Paket Data, …) when it sells more than one.
   const tabs = tid('kind-tabs');
   const kinds = !q && operatorOf(S.cat, S.brand[S.cat] || '') ? KINDS.filter(([k]) => shown.some((p) => kindOf(p) === k)) : [];

@@ -1,6 +1,7 @@
 import { logout } from './account.js';
 import { brandName, brandRow, detectedFor, loadCatalog, renderProducts } from './catalog.js';
 import { $, $$, FIELD_CODES, FIELD_OF, GROUPS, MESSAGES, PHONE_TYPES, S, errorCode, errorText, fieldErrorsOf, go, groupOf, h, loggedIn, notice, numberFmt, pb, rp, tid, uuid } from './core.js';
+import { closeConfirm, confirmBusy, confirmed, nicknameOf, openConfirm } from './confirm.js';
 import { refreshBalance } from './live.js';
 import { rememberContact, rememberPayment, storedContact } from './stored.js';
 
@@ -279,8 +280,15 @@ export async function pay(ev) {
   if (!p || S.paying) return; // a second click while paying does nothing
   const input = readInput();
   const errs = validate(p, input);
-  if (Object.keys(errs).length) { showErrors(errs); return; }
+  if (Object.keys(errs).length) { closeConfirm(); showErrors(errs); return; }
   clearErrors();
+  if (!confirmed(ev)) { // "Beli sekarang" opens the sheet; its "Ya, bayar" sends
+    const ch = (S.formChannels || []).find((c) => c.code === input.channel) || { name: input.channel, total: currentTotal() };
+    const nick = tid('nickname-result').dataset.nickname;
+    openConfirm({ ...input, product: p, title: tid('order-product').textContent, label: $('label', fieldEl('target')).textContent,
+      channel: ch, known: nick && S.nickFor === p.nickname_code + '|' + input.target + '|' + input.zone ? nick : '' });
+    return;
+  }
   const amount = currentTotal();
   const body = { category: p.category, service: p.code, target: input.target, amount, channel: input.channel };
   if (p.category === 'game' && input.zone) body.zone = input.zone;
@@ -298,10 +306,12 @@ export async function pay(ev) {
   const btn = tid('pay');
   btn.disabled = true;
   btn.textContent = 'Memproses…';
+  confirmBusy(true);
   try {
     const res = await pb.send('/api/checkout', { method: 'POST', body, headers: { 'Idempotency-Key': attempt.key } });
     const d = res.data || {};
     rememberContact(input.phone, input.email);
+    closeConfirm();
     if (d.payment) {
       const n = d.payment.number;
       rememberPayment(n, d.accessToken, { order: d.order ? d.order.orderNumber : '', name: d.order ? d.order.serviceName : '' });
@@ -314,6 +324,7 @@ export async function pay(ev) {
       go('/pesanan/' + encodeURIComponent(attempt.number));
     }
   } catch (err) {
+    closeConfirm();
     const code = errorCode(err);
     // A refused payment closed its checkout: the next press is a new attempt.
     if (code === 'idempotency_mismatch' || code === 'payment_refused') S.attempt = null;
@@ -332,6 +343,7 @@ export async function pay(ev) {
     if (fields.channel) { S.formAmount = -1; S.channels.clear(); loadFormChannels(currentTotal()); }
   } finally {
     S.paying = false;
+    confirmBusy(false);
     if (!attempt.number) {
       btn.disabled = false;
       updateTotal();
@@ -385,12 +397,11 @@ export async function checkNickname() {
   const btn = tid('check-nickname');
   btn.disabled = true;
   try {
-    const query = { game: p.nickname_code || p.code, userId: input.target };
-    if (input.zone) query.zoneId = input.zone;
-    const res = await pb.send('/api/games/nickname', { method: 'GET', query });
+    const nick = await nicknameOf(p, input);
     if (seq !== S.nickSeq) return;
-    out.textContent = '✓ ' + res.data.nickname;
-    out.dataset.nickname = res.data.nickname;
+    out.textContent = '✓ ' + nick;
+    out.dataset.nickname = nick;
+    S.nickFor = p.nickname_code + '|' + input.target + '|' + input.zone;
     out.classList.add('ok');
   } catch (err) {
     if (seq !== S.nickSeq) return;

@@ -1,6 +1,7 @@
 import { logout, onAccountInput, renderAccount, renderAuth, renderForgot, submitAccount, submitAuth, submitForgot } from './account.js';
 import { loadBrands, onDetectInput, openBrand, renderBrandHead, renderProducts, renderTiles, selectCategory } from './catalog.js';
 import { checkNickname, form, pay, resetAfterPurchase, selectProduct, updateSummary, updateTotal } from './checkout.js';
+import { bindConfirm } from './confirm.js';
 import { $$, S, currentView, go, onNavigate, loggedIn, needLogin, notice, numberFmt, pb, show, tid } from './core.js';
 import { loadStore } from './identity.js';
 import { fetchInvoice, openInvoice, stopInvoice } from './invoice.js';
@@ -147,6 +148,7 @@ function bind() {
     if (e.target.name === 'target' || e.target.name === 'zone') updateTotal();
   });
   tid('check-nickname').addEventListener('click', checkNickname);
+  bindConfirm();
   tid('track-form').addEventListener('submit', submitTrack);
   tid('topup-form').addEventListener('submit', submitTopup);
   tid('input-topup-amount').addEventListener('input', onTopupAmount);

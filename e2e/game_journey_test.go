@@ -1,0 +1,93 @@
+//go:build browser
+
+package e2e
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// TestGuestGameJourney is the store's promise on a phone: a guest finds
+// Mobile Legends by its tile, picks 86 diamonds, fills the ID and server,
+// WhatsApp and QRIS, and "Beli sekarang" opens a confirmation sheet that
+// names the player before anything is charged. A mistyped ID is stopped
+// there (no order); the right one is paid on the Tripay simulator's page and
+// the diamonds arrive (SN) on the invoice.
+func TestGuestGameJourney(t *testing.T) {
+	a := startApp(t)
+	b := newBrowser(t)
+	ml := a.product(t, "ML86-S2")
+	const whatsapp, whatsappIntl = "0813 5555 0101", "6281355550101"
+	qris := a.channel(t, ml.Price, "QRIS")
+
+	b.do("open the store on a phone", 30*time.Second,
+		chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2)),
+		chromedp.Navigate(a.store+"/"),
+		chromedp.WaitVisible(chromedp.CSS(`html[data-ready="true"] [data-testid="brand-tile"]`)),
+	)
+	b.do("tap Mobile Legends and 86 diamonds", 15*time.Second,
+		chromedp.Click(chromedp.CSS(`[data-testid="brand-tile"][data-name="Mobile Legends"]`)),
+		chromedp.Click(chromedp.CSS(`[data-testid="product"][data-code="ML86-S2"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="order-form"][data-code="ML86-S2"] [data-testid="input-zone"]`)),
+	)
+	b.do("fill a mistyped ID, the server, WhatsApp and QRIS", 10*time.Second,
+		chromedp.SendKeys(tid("input-target"), "12345404"),
+		chromedp.SendKeys(tid("input-zone"), "2001"),
+		chromedp.SendKeys(tid("input-phone"), whatsapp),
+		chromedp.Click(chromedp.CSS(`[data-testid="channel"][data-code="QRIS"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="channel"][data-code="QRIS"] input:checked`)),
+	)
+	b.textIs("total", tid("order-total"), rupiah(qris.Total))
+
+	// The provider does not know 12345404: the sheet says so and cannot be
+	// confirmed.
+	b.expectRefusal(404, "/api/games/nickname")
+	b.do("Beli sekarang with the wrong ID", 20*time.Second,
+		chromedp.Click(tid("pay")),
+		chromedp.WaitVisible(chromedp.CSS(`dialog[open][data-testid="confirm-sheet"] .confirm-id.bad`)),
+	)
+	b.textIs("unknown player", tid("confirm-account"), "ID 12345404/2001 tidak ditemukan. Periksa lagi ID dan server Anda.")
+	if off := run(b, "confirm disabled", 5*time.Second, chromedp.Evaluate[bool](`document.querySelector('[data-testid="confirm-pay"]').disabled`)); !off {
+		b.fail("a wrong ID cannot be confirmed", fmt.Errorf("Ya, bayar is enabled"))
+	}
+	b.screen("confirm-wrong-id-phone")
+	b.do("back to fix the ID", 10*time.Second,
+		chromedp.Click(tid("confirm-back")),
+		chromedp.WaitNotVisible(tid("confirm-sheet")),
+	)
+	if n := len(a.guestOrders(t, whatsappIntl)); n != 0 {
+		b.fail("nothing ordered before the confirmation", fmt.Errorf("%d guest orders", n))
+	}
+	b.typeInto("input-target", "12345678")
+
+	// The right ID: the sheet names the player, the product, QRIS and the total.
+	line := b.confirmSheet()
+	want := a.nickname(t, ml.NicknameCode, "12345678", "2001") // the sheet's answer, cached
+	if wantLine := "Pastikan ID benar: " + want + " (12345678/2001)"; line != wantLine {
+		b.fail("nickname in the confirmation", fmt.Errorf("%q, want %q", line, wantLine))
+	}
+	b.textIs("sheet total", tid("confirm-total"), rupiah(qris.Total))
+	b.screen("confirm-sheet-phone")
+	if n := len(a.guestOrders(t, whatsappIntl)); n != 0 {
+		b.fail("nothing ordered while the sheet is open", fmt.Errorf("%d guest orders", n))
+	}
+
+	number := b.doubleTapToInvoice("confirm-pay", "Ya, bayar")
+	orderNumber := b.payOnTripay(a, ml, number)
+	if list := a.guestOrders(t, whatsappIntl); len(list) != 1 {
+		b.fail("one order", fmt.Errorf("%d guest orders after a double tap, want 1", len(list)))
+	}
+	o := a.orderByNumber(t, orderNumber)
+	if o.Status != "success" || o.Target != "12345678" {
+		b.fail("delivered", fmt.Errorf("order %+v", o))
+	}
+	// The provider's note for a game top-up is the SN when it sends one.
+	if o.SN != "" {
+		b.textIs("SN on the invoice", tid("invoice-sn"), o.SN)
+	} else {
+		b.textIs("success on the invoice", chromedp.CSS(`[data-testid="invoice"][data-state="success"] .sn-box`), "Pesanan berhasil.")
+	}
+}
