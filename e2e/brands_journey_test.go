@@ -173,8 +173,14 @@ func TestBrandsJourney(t *testing.T) {
 	b.screen("brand-order-phone-screen") // before shot: a full-page capture moves the scroll
 	b.shot("brand-order-phone")
 
-	// The search box filters the tiles (and still the products).
+	// A tile's page is /beli/<brand>; "Semua produk" leads back to the home,
+	// whose search box filters the tiles (and still the products).
+	if at := run(b, "brand page", 5*time.Second, chromedp.Evaluate[string](`location.pathname`)); at != "/beli/spotify" {
+		b.fail("Spotify's page", fmt.Errorf("at %s, want /beli/spotify", at))
+	}
 	b.do("search legends", 10*time.Second,
+		chromedp.Click(tid("brand-back")),
+		chromedp.WaitVisible(tid("search")),
 		chromedp.SendKeys(tid("search"), "legends"),
 		chromedp.WaitNotPresent(chromedp.CSS(`[data-testid="brand-tile"][data-brand="Free Fire"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="brand-tile"][data-brand^="Mobile Legends"]`)),

@@ -4,6 +4,7 @@ package e2e
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -33,6 +34,9 @@ func TestGuestGameJourney(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`[data-testid="product"][data-code="ML86-S2"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="order-form"][data-code="ML86-S2"] [data-testid="input-zone"]`)),
 	)
+	if at := run(b, "location", 5*time.Second, chromedp.Evaluate[string](`location.pathname + ' ' + document.title`)); !strings.HasPrefix(at, "/beli/mobile-legends Mobile Legends — ") {
+		b.fail("the brand's page", fmt.Errorf("at %q, want /beli/mobile-legends titled Mobile Legends — …", at))
+	}
 	b.do("fill a mistyped ID, the server, WhatsApp and QRIS", 10*time.Second,
 		chromedp.SendKeys(tid("input-target"), "12345404"),
 		chromedp.SendKeys(tid("input-zone"), "2001"),
@@ -90,4 +94,11 @@ func TestGuestGameJourney(t *testing.T) {
 	} else {
 		b.textIs("success on the invoice", chromedp.CSS(`[data-testid="invoice"][data-state="success"] .sn-box`), "Pesanan berhasil.")
 	}
+
+	// The brand's page is a link that opens by itself (shared, reloaded).
+	b.do("open /beli/mobile-legends", 20*time.Second,
+		chromedp.Navigate(a.store+"/beli/mobile-legends"),
+		chromedp.WaitVisible(chromedp.CSS(`html[data-ready="true"] [data-testid="brand-head"][data-brand^="Mobile Legends"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="product"][data-code="ML86-S2"]`)),
+	)
 }

@@ -1,6 +1,8 @@
 package hooks_test
 
 import (
+	"compress/gzip"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -68,7 +70,7 @@ func TestStorefrontServesTheEmbeddedCopyByDefault(t *testing.T) {
 
 	// Unknown paths fall back to index.html (the storefront's own pages have
 	// paths: a shared /bayar/… link opens the invoice); the embedding Go file is not served.
-	for _, path := range []string{"/orders/ABC123", "/bayar/PAY123?token=abc", "/lacak/INV1", "/embed.go"} {
+	for _, path := range []string{"/orders/ABC123", "/bayar/PAY123?token=abc", "/lacak/INV1", "/beli/mobile-legends", "/embed.go"} {
 		r = e.do(http.MethodGet, path, "", nil)
 		require.Equal(t, http.StatusOK, r.Status, path)
 		assert.Equal(t, pageBody(string(index)), pageBody(r.Raw), path)
@@ -78,6 +80,22 @@ func TestStorefrontServesTheEmbeddedCopyByDefault(t *testing.T) {
 	r = e.do(http.MethodGet, "/api/health", "", nil)
 	assert.Equal(t, http.StatusOK, r.Status)
 	assert.NotContains(t, r.Raw, "<html")
+
+	// Compressed for a browser that asks (the page and the modules are text);
+	// a crawler finds robots.txt.
+	for _, path := range []string{"/", "/js/checkout.js", "/vendor/pocketbase.es.mjs", "/app.css"} {
+		r = e.do(http.MethodGet, path, "", nil, "Accept-Encoding", "gzip")
+		require.Equal(t, http.StatusOK, r.Status, path)
+		assert.Equal(t, "gzip", r.Header.Get("Content-Encoding"), path)
+		zr, err := gzip.NewReader(strings.NewReader(r.Raw))
+		require.NoError(t, err, path)
+		plain, err := io.ReadAll(zr)
+		require.NoError(t, err, path)
+		assert.Less(t, len(r.Raw), len(plain)/2, "%s: %d bytes gzipped of %d", path, len(r.Raw), len(plain))
+	}
+	r = e.do(http.MethodGet, "/robots.txt", "", nil)
+	require.Equal(t, http.StatusOK, r.Status)
+	assert.Contains(t, r.Raw, "Disallow: /api/")
 }
 
 func TestStorefrontPublicDirOverridesTheEmbeddedCopy(t *testing.T) {

@@ -127,6 +127,7 @@ export function onDetectInput() {
   out.textContent = 'Operator: ' + brandName('prepaid', brand);
   if (S.brand.prepaid !== brand) {
     S.brand.prepaid = brand;
+    if (location.pathname.startsWith('/beli/')) history.replaceState(null, '', brandPath('prepaid', brand));
     renderBrands(brandsOf(items));
     renderTiles();
     renderProducts();
@@ -152,6 +153,7 @@ export async function loadBrands() {
     S.brands = []; // the chips and products still work without tiles
   }
   S.brandOf = new Map(S.brands.map((b) => [b.provider_category + '|' + b.name, b]));
+  tid('brand-home').dataset.loaded = 'true';
   renderTiles();
   if (currentView() === 'store' && Array.isArray(S.catalog[S.cat])) {
     renderBrands(brandsOf(S.catalog[S.cat]));
@@ -189,11 +191,20 @@ function brandMark(row, name, size) {
 function tileMatches(b, q) {
   return !q || (b.display_name + ' ' + b.name).toLowerCase().includes(q);
 }
+// A brand's page, /beli/<its shown name as a slug>: a link that can be shared.
+export const brandSlug = (b) => (b.display_name || b.name).toLowerCase().normalize('NFKD')
+  .replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+export const brandBySlug = (slug) => S.brands.find((b) => brandSlug(b) === slug) || null;
+export function brandPath(cat, name) {
+  const row = brandRow(cat, name);
+  return row && brandSlug(row) ? '/beli/' + brandSlug(row) : '/';
+}
 function tile(b) {
   const name = b.display_name || b.name;
-  return h('button', {
-    type: 'button', class: 'tile', 'data-testid': 'brand-tile', dataset: { brand: b.name, cat: b.provider_category, name },
-    'aria-pressed': String(S.cat === b.provider_category && S.brand[S.cat] === b.name),
+  const on = S.cat === b.provider_category && sameBrand(S.cat, S.brand[S.cat] || '', b.name) && location.pathname.startsWith('/beli/');
+  return h('a', {
+    href: brandSlug(b) ? '/beli/' + brandSlug(b) : '/', class: 'tile', 'data-testid': 'brand-tile',
+    dataset: { brand: b.name, cat: b.provider_category, name }, 'aria-current': on ? 'page' : null,
   }, brandMark(b, name, 56), h('span', { class: 'tile-name' }, name));
 }
 // Popular brands first, then a tile grid per group. Brands of one group
@@ -230,6 +241,9 @@ export function openBrand(cat, name) {
   S.q = '';
   tid('search').value = '';
   S.brand[cat] = name;
+  document.title = brandName(cat, name) + ' — ' + S.siteTitle.split(' — ')[0];
+  S.cat = cat;
+  renderBrandHead(); // its place is taken before the products load
   renderTiles();
   selectCategory(cat).then(() => {
     const c = tid('catalog');

@@ -196,6 +196,7 @@ export const S = {
   brands: [],           // brands rows (public: active only), popular first
   brandOf: new Map(),   // "<provider_category>|<name>" → brands row
   store: null,          // the store row (name, tagline, contacts, terms)
+  siteTitle: '',        // the page's title as served (store name — tagline)
   q: '',
   catalog: {},          // category → products (or a Promise while loading)
   product: null,

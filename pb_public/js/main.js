@@ -1,8 +1,8 @@
 import { logout, onAccountInput, renderAccount, renderAuth, renderForgot, submitAccount, submitAuth, submitForgot } from './account.js';
-import { loadBrands, onDetectInput, openBrand, renderBrandHead, renderProducts, renderTiles, selectCategory } from './catalog.js';
+import { brandBySlug, brandPath, loadBrands, onDetectInput, openBrand, renderBrandHead, renderProducts, renderTiles, selectCategory } from './catalog.js';
 import { checkNickname, form, pay, resetAfterPurchase, selectProduct, updateSummary, updateTotal } from './checkout.js';
 import { bindConfirm } from './confirm.js';
-import { $$, S, currentView, go, onNavigate, loggedIn, needLogin, notice, numberFmt, pb, show, tid } from './core.js';
+import { $, $$, S, currentView, go, onNavigate, loggedIn, needLogin, notice, numberFmt, pb, show, tid } from './core.js';
 import { loadStore } from './identity.js';
 import { fetchInvoice, openInvoice, stopInvoice } from './invoice.js';
 import { renderHeader, subscribeLive } from './live.js';
@@ -59,12 +59,28 @@ function route() {
       renderAuth(head === 'daftar');
       show('auth');
       break;
+    case 'beli': { // a brand's page
+      const b = arg ? brandBySlug(decodeURIComponent(arg)) : null;
+      if (!b) { history.replaceState(null, '', '/'); route(); return; }
+      storePage('brand');
+      resetAfterPurchase();
+      show('store');
+      openBrand(b.provider_category, b.name);
+      return;
+    }
     default:
+      storePage('home');
+      document.title = S.siteTitle;
       resetAfterPurchase();
       show('store');
       selectCategory(S.cat);
   }
   window.scrollTo(0, 0);
+}
+
+// The store view is the home (tiles, search) or one brand's page.
+function storePage(kind) {
+  $('[data-view="store"]').dataset.page = kind;
 }
 
 // ---------- wiring ----------
@@ -89,21 +105,18 @@ function bind() {
   window.addEventListener('popstate', route);
   document.addEventListener('click', onLinkClick);
   pb.authStore.onChange(renderHeader);
-  for (const b of $$('.cat-tabs button')) b.addEventListener('click', () => { S.q = ''; tid('search').value = ''; renderTiles(); selectCategory(b.dataset.cat); });
+  for (const b of $$('.cat-tabs button')) b.addEventListener('click', () => { if (location.pathname !== '/') history.replaceState(null, '', '/'); S.q = ''; tid('search').value = ''; renderTiles(); selectCategory(b.dataset.cat); });
   tid('brands').addEventListener('click', (e) => {
     const b = e.target.closest('button[data-brand]');
     if (!b) return;
     S.brand[S.cat] = b.dataset.brand;
+    history.replaceState(null, '', brandPath(S.cat, b.dataset.brand)); // the chosen brand's page, to share
     S.q = '';
     tid('search').value = '';
     for (const x of $$('button', tid('brands'))) x.setAttribute('aria-pressed', String(x === b));
     renderBrandHead();
     renderTiles();
     renderProducts();
-  });
-  tid('brand-home').addEventListener('click', (e) => {
-    const b = e.target.closest('button[data-brand]');
-    if (b) openBrand(b.dataset.cat, b.dataset.brand);
   });
   tid('kind-tabs').addEventListener('click', (e) => {
     const b = e.target.closest('button[data-kind]');
@@ -176,6 +189,7 @@ function bind() {
 }
 
 async function boot() {
+  S.siteTitle = document.title;
   fromHash();
   bind();
   loadStore();
