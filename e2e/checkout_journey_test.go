@@ -268,10 +268,11 @@ type checkoutView struct {
 }
 
 type paymentRow struct {
-	ID      string `json:"id"`
-	Gateway string `json:"gateway"`
-	Status  string `json:"status"`
-	Total   int64  `json:"total"`
+	ID        string `json:"id"`
+	Gateway   string `json:"gateway"`
+	Status    string `json:"status"`
+	Total     int64  `json:"total"`
+	RefundDue int64  `json:"refund_due"`
 }
 
 // channel is one channel of GET /api/payments/channels as a guest sees it.
