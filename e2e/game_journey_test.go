@@ -29,20 +29,35 @@ func TestGuestGameJourney(t *testing.T) {
 		chromedp.Navigate(a.store+"/"),
 		chromedp.WaitVisible(chromedp.CSS(`html[data-ready="true"] [data-testid="brand-tile"]`)),
 	)
-	b.do("tap Mobile Legends and 86 diamonds", 15*time.Second,
+	// The brand's page asks in steps: 1 the account, 2 the nominal, then
+	// 3 payment and 4 contact once a nominal is chosen.
+	b.do("tap Mobile Legends", 15*time.Second,
 		chromedp.Click(chromedp.CSS(`[data-testid="brand-tile"][data-name="Mobile Legends"]`)),
-		chromedp.Click(chromedp.CSS(`[data-testid="product"][data-code="ML86-S2"]`)),
-		chromedp.WaitVisible(chromedp.CSS(`[data-testid="order-form"][data-code="ML86-S2"] [data-testid="input-zone"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="step-account"] [data-testid="input-zone"]`)),
 	)
 	if at := run(b, "location", 5*time.Second, chromedp.Evaluate[string](`location.pathname + ' ' + document.title`)); !strings.HasPrefix(at, "/beli/mobile-legends Mobile Legends — ") {
 		b.fail("the brand's page", fmt.Errorf("at %q, want /beli/mobile-legends titled Mobile Legends — …", at))
 	}
-	b.do("fill a mistyped ID, the server, WhatsApp and QRIS", 10*time.Second,
+	b.do("1: a mistyped ID and the server", 10*time.Second,
 		chromedp.SendKeys(tid("input-target"), "12345404"),
 		chromedp.SendKeys(tid("input-zone"), "2001"),
-		chromedp.SendKeys(tid("input-phone"), whatsapp),
+	)
+	b.screen("steps-account-phone")
+	b.do("2: 86 diamonds", 10*time.Second,
+		chromedp.Click(chromedp.CSS(`[data-testid="product"][data-code="ML86-S2"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="order-form"][data-code="ML86-S2"]`)),
+	)
+	if got := b.value("input-target") + "/" + b.value("input-zone"); got != "12345404/2001" {
+		b.fail("the account stays when the nominal is chosen", fmt.Errorf("%q", got))
+	}
+	steps := run(b, "steps", 5*time.Second, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('[data-view="store"] .step-title'), (s) => s.textContent.replace(/\s+/g, ' ').trim()).filter((t, i, all) => all.indexOf(t) === i)`))
+	if got := strings.Join(steps, " | "); got != "1 Data akun | 2 Pilih nominal | 3 Pilih pembayaran | 4 Kontak" {
+		b.fail("the steps in order", fmt.Errorf("%q", got))
+	}
+	b.do("3 and 4: QRIS and WhatsApp", 10*time.Second,
 		chromedp.Click(chromedp.CSS(`[data-testid="channel"][data-code="QRIS"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="channel"][data-code="QRIS"] input:checked`)),
+		chromedp.SendKeys(tid("input-phone"), whatsapp),
 	)
 	b.textIs("total", tid("order-total"), rupiah(qris.Total))
 

@@ -281,10 +281,10 @@ type targetField struct {
 }
 
 const targetFieldJS = `(() => {
-  const f = document.querySelector('[data-testid="order-form"] [data-field="target"]');
+  const f = document.querySelector('[data-testid="account-fields"] [data-field="target"]');
   return {kind: f.dataset.kind, label: f.querySelector('label').textContent.trim(), hint: f.querySelector('.hint').textContent.trim(),
     inputmode: document.querySelector('[data-testid="input-target"]').getAttribute('inputmode'),
-    zone: !document.querySelector('[data-testid="order-form"] [data-field="zone"]').hidden};
+    zone: !document.querySelector('[data-testid="account-fields"] [data-field="zone"]').hidden};
 })()`
 
 // openTile taps a brand's tile on the home and its first product (or the
@@ -300,7 +300,8 @@ func (b *browser) openTile(group, brand, code string) targetField {
 		chromedp.Click(chromedp.CSS(fmt.Sprintf(`[data-testid="brand-group"][data-group=%q] [data-testid="brand-tile"][data-brand=%q]`, group, brand))),
 		chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf(`[data-testid="brand-head"][data-brand=%q]`, brand))),
 		chromedp.Click(chromedp.CSS(sel)),
-		chromedp.WaitVisible(chromedp.CSS(`[data-testid="order-form"]:not([hidden]) [data-testid="input-target"]`)),
+		chromedp.WaitVisible(tid("order-form")),
+		chromedp.WaitVisible(tid("input-target")),
 	)
 	return run(b, "target field of "+brand, 5*time.Second, chromedp.Evaluate[targetField](targetFieldJS))
 }

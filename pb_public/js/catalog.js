@@ -1,4 +1,4 @@
-import { priceOf } from './checkout.js';
+import { prepareAccount, priceOf } from './checkout.js';
 import { $, $$, BRAND_FIELDS, BRAND_GROUPS, KINDS, OPERATORS, PHONE_TYPES, PRODUCT_FIELDS, S, TYPE_LABEL, currentView, errorText, h, numberFmt, pb, rp, tid } from './core.js';
 
 // ---------- catalog ----------
@@ -315,6 +315,7 @@ export function renderProducts() {
   } else {
     tabs.replaceChildren();
   }
+  prepareAccount(q ? null : shown[0] || null);
   renderDetect();
   const list = tid('products');
   if (!shown.length) {

@@ -7,7 +7,8 @@ import { rememberContact, rememberPayment, storedContact } from './stored.js';
 
 // ---------- order form ----------
 export const form = () => tid('order-form');
-const fieldEl = (name) => $('[data-field="' + name + '"]', form());
+// The form's fields sit in the form or, step 1, above the products.
+const fieldEl = (name) => $('[data-field="' + name + '"]', $('[data-view="store"]'));
 const val = (name) => (form().elements[name] ? form().elements[name].value : '');
 
 export function selectProduct(p) {
@@ -18,30 +19,23 @@ export function selectProduct(p) {
   f.hidden = false;
   f.dataset.code = p.code;
   tid('order-product').textContent = brandName(p.category, p.brand) + ' — ' + p.name;
-  const row = brandRow(p.category, p.brand);
-  tid('brand-help').textContent = (row && row.help) || '';
-  tid('brand-help').hidden = !(row && row.help);
-  const contact = { phone: f.elements.phone.value, email: f.elements.email.value, notify: f.elements.notifyWhatsapp.checked };
+  const keep = { phone: f.elements.phone.value, email: f.elements.email.value, notify: f.elements.notifyWhatsapp.checked,
+    target: val('target'), zone: val('zone') };
+  const sameAccount = S.accountKey === accountKey(p);
   f.reset();
-  f.elements.phone.value = contact.phone;
-  f.elements.email.value = contact.email;
-  f.elements.notifyWhatsapp.checked = contact.notify;
+  f.elements.phone.value = keep.phone;
+  f.elements.email.value = keep.email;
+  f.elements.notifyWhatsapp.checked = keep.notify;
+  if (sameAccount) { // another nominal of the same brand: the account typed in step 1 stays
+    f.elements.target.value = keep.target;
+    f.elements.zone.value = keep.zone;
+  }
   fillContact();
   S.formAmount = -1;
   clearErrors();
-  tid('nickname-result').textContent = '';
-  const target = fieldEl('target');
+  prepareAccount(p, true);
   const input = tid('input-target');
-  const spec = targetSpec(p);
-  target.dataset.kind = spec.kind;
-  input.setAttribute('inputmode', spec.inputmode);
-  if (spec.maxlength) input.setAttribute('maxlength', String(spec.maxlength));
-  else input.removeAttribute('maxlength');
-  $('label', target).textContent = spec.label;
-  $('.hint', target).textContent = spec.hint;
   if (detectedFor(p)) input.value = S.detected;
-  fieldEl('zone').hidden = !(p.category === 'game' && p.needs_zone);
-  fieldEl('nickname').hidden = !(p.category === 'game' && p.nickname_code);
   const qty = fieldEl('quantity');
   qty.hidden = p.category !== 'social';
   if (p.category === 'social') {
@@ -54,8 +48,62 @@ export function selectProduct(p) {
   }
   updateTotal();
   renderProducts();
-  if (window.matchMedia('(max-width: 759px)').matches) f.scrollIntoView({ block: 'start' });
-  input.focus({ preventScroll: true });
+  if (!input.value) { // the account is still to fill: there first
+    const first = S.q.trim() || p.category === 'prepaid' ? f : tid('step-account');
+    if (window.matchMedia('(max-width: 759px)').matches) first.scrollIntoView({ block: 'start' });
+    input.focus({ preventScroll: true });
+  } else if (window.matchMedia('(max-width: 759px)').matches) {
+    f.scrollIntoView({ block: 'start' });
+  }
+}
+
+// ---------- step 1, the account ----------
+const accountKey = (p) => (p ? p.category + '|' + brandName(p.category, p.brand) : '');
+
+// Sets step 1 up for a product of the brand on screen (the first one before
+// a nominal is chosen; null: no brand): what the target asks for, the zone
+// and the nickname check, and where the fields sit — above the products, or
+// in the form for a phone operator (its number box is at the top) and while
+// searching. A new brand starts with an empty account and no nominal.
+export function prepareAccount(p, chosen) {
+  const box = tid('step-account');
+  const fields = tid('account-fields');
+  const above = !!p && p.category !== 'prepaid' && !S.q.trim();
+  if (above && fields.parentNode !== box) box.append(fields);
+  if (!above && fields.parentNode !== form()) tid('order-product').after(fields);
+  box.hidden = !above;
+  tid('step-nominal').hidden = !above;
+  $('[data-view="store"]').dataset.steps = above ? 'on' : 'off';
+  if (!p) return;
+  const key = accountKey(p);
+  if (S.accountKey !== key) {
+    S.accountKey = key;
+    form().elements.target.value = '';
+    form().elements.zone.value = '';
+    const out = tid('nickname-result');
+    out.textContent = '';
+    out.dataset.nickname = '';
+    S.nickSeq++;
+    if (!chosen && S.product && accountKey(S.product) !== key) { // the nominal was another brand's
+      S.product = null;
+      form().hidden = true;
+    }
+  }
+  const row = brandRow(p.category, p.brand);
+  tid('brand-help').textContent = (row && row.help) || '';
+  tid('brand-help').hidden = !(row && row.help);
+  const target = fieldEl('target');
+  const input = tid('input-target');
+  const spec = targetSpec(p);
+  target.dataset.kind = spec.kind;
+  input.setAttribute('inputmode', spec.inputmode);
+  if (spec.maxlength) input.setAttribute('maxlength', String(spec.maxlength));
+  else input.removeAttribute('maxlength');
+  $('label', target).textContent = spec.label;
+  $('.hint', target).textContent = spec.hint;
+  $('.step-name', fields).textContent = spec.kind === 'social' ? 'Tujuan' : 'Data akun';
+  fieldEl('zone').hidden = !(p.category === 'game' && p.needs_zone);
+  fieldEl('nickname').hidden = !(p.category === 'game' && p.nickname_code);
 }
 
 // What the target field asks for, by the brand's category (brands.category:
@@ -244,7 +292,7 @@ function validate(p, input) {
 
 const FORM_FIELDS = ['target', 'zone', 'quantity', 'channel', 'phone', 'email'];
 function clearErrors() {
-  for (const f of $$('.field', form())) f.classList.remove('invalid');
+  for (const f of $$('.field', $('[data-view="store"]'))) f.classList.remove('invalid');
   for (const n of FORM_FIELDS) tid('error-' + n).textContent = '';
   tid('form-error').textContent = '';
 }

@@ -1,5 +1,5 @@
 import { logout, onAccountInput, renderAccount, renderAuth, renderForgot, submitAccount, submitAuth, submitForgot } from './account.js';
-import { brandBySlug, brandPath, loadBrands, onDetectInput, openBrand, renderBrandHead, renderProducts, renderTiles, selectCategory } from './catalog.js';
+import { brandBySlug, brandPath, loadBrands, loadCatalog, onDetectInput, openBrand, renderBrandHead, renderProducts, renderTiles, selectCategory } from './catalog.js';
 import { checkNickname, form, pay, resetAfterPurchase, selectProduct, updateSummary, updateTotal } from './checkout.js';
 import { bindConfirm } from './confirm.js';
 import { $, $$, S, currentView, go, onNavigate, loggedIn, needLogin, notice, numberFmt, pb, show, tid } from './core.js';
@@ -13,7 +13,9 @@ import { loadTopupChannels, onTopupAmount, submitTopup } from './topup.js';
 import { renderLocalInvoices, submitTrack } from './track.js';
 
 // The store's pages by their first path segment; anything else is the store.
+let routeSeq = 0;
 function route() {
+  const seq = ++routeSeq;
   const [head, arg] = location.pathname.replace(/^\/+/, '').split('/');
   const params = new URLSearchParams(location.search);
   if (head !== 'masuk' && head !== 'daftar') notice('');
@@ -62,10 +64,7 @@ function route() {
     case 'beli': { // a brand's page
       const b = arg ? brandBySlug(decodeURIComponent(arg)) : null;
       if (!b) { history.replaceState(null, '', '/'); route(); return; }
-      storePage('brand');
-      resetAfterPurchase();
-      show('store');
-      openBrand(b.provider_category, b.name);
+      openBrandPage(b, seq);
       return;
     }
     default:
@@ -76,6 +75,19 @@ function route() {
       selectCategory(S.cat);
   }
   window.scrollTo(0, 0);
+}
+
+// A brand's page shows once its products are in, all at once (nothing
+// jumps as they arrive); unless the shopper went elsewhere meanwhile.
+async function openBrandPage(b, seq) {
+  try {
+    await loadCatalog(b.provider_category);
+  } catch (_) { /* the page says so (selectCategory) */ }
+  if (seq !== routeSeq) return;
+  storePage('brand');
+  resetAfterPurchase();
+  show('store');
+  openBrand(b.provider_category, b.name);
 }
 
 // The store view is the home (tiles, search) or one brand's page.
@@ -134,7 +146,7 @@ function bind() {
   });
   const f = form();
   f.addEventListener('submit', pay);
-  f.addEventListener('input', (e) => {
+  const onFormInput = (e) => {
     const field = e.target.closest('.field');
     if (field && field.classList.contains('invalid')) {
       field.classList.remove('invalid');
@@ -159,7 +171,9 @@ function bind() {
       return;
     }
     if (e.target.name === 'target' || e.target.name === 'zone') updateTotal();
-  });
+  };
+  f.addEventListener('input', onFormInput);
+  tid('step-account').addEventListener('input', onFormInput); // step 1's fields, above the products
   tid('check-nickname').addEventListener('click', checkNickname);
   bindConfirm();
   tid('track-form').addEventListener('submit', submitTrack);
