@@ -329,6 +329,7 @@ func TestBrandTargetFieldsJourney(t *testing.T) {
 		{"voucher", "GOOGLE PLAY", "", targetField{Kind: "voucher", Label: "No. WhatsApp", Inputmode: "tel"}, "field-voucher-phone"},
 		{"game", "Mobile Legends A", "", targetField{Kind: "game", Label: "User ID", Inputmode: "text", Zone: true}, "field-game-zone-phone"},
 		{"game", "Free Fire", "", targetField{Kind: "game", Label: "User ID", Inputmode: "text"}, ""},
+		{"game", "Genshin Impact", "", targetField{Kind: "game", Label: "User ID", Inputmode: "text", Zone: true}, ""},
 		{"pln", "PLN", "", targetField{Kind: "pln", Label: "Nomor meter / ID pelanggan", Inputmode: "numeric"}, ""},
 		{"emoney", "DANA", "", targetField{Kind: "emoney", Label: "Nomor HP terdaftar", Inputmode: "tel"}, ""},
 		{"pulsa", "TELKOMSEL", "TELKOMSEL_10K", targetField{Kind: "pulsa", Label: "Nomor HP", Inputmode: "tel"}, ""},
@@ -348,6 +349,34 @@ func TestBrandTargetFieldsJourney(t *testing.T) {
 			b.shot(c.shot)
 		}
 	}
+
+	// Genshin Impact's servers are known (brands.zones): a list, not a box,
+	// and the server's name in the confirmation.
+	b.openTile("game", "Genshin Impact", "")
+	servers := run(b, "server list", 5*time.Second, chromedp.Evaluate[[]string](`(() => {
+	  const s = document.querySelector('[data-testid="select-zone"]');
+	  return s.hidden || !document.querySelector('[data-testid="input-zone"]').hidden ? [] : Array.from(s.options, (o) => o.value + '=' + o.textContent);
+	})()`))
+	if got := strings.Join(servers, "|"); got != "=Pilih server|os_asia=Asia|os_usa=America|os_euro=Europe|os_cht=TW, HK, MO" {
+		b.fail("Genshin's servers", fmt.Errorf("list %q", got))
+	}
+	b.do("pick Asia", 10*time.Second,
+		chromedp.SendKeys(tid("input-target"), "812345678"),
+		chromedp.Evaluate[chromedp.Void](`(() => { const s = document.querySelector('[data-testid="select-zone"]'); s.value = 'os_asia'; s.dispatchEvent(new Event('change', {bubbles: true})); })()`),
+		chromedp.Click(chromedp.CSS(`[data-testid="channel"][data-code="QRIS"]`)),
+		chromedp.SendKeys(tid("input-phone"), "081299990000"),
+	)
+	if got := b.value("input-zone"); got != "os_asia" {
+		b.fail("the list writes the zone", fmt.Errorf("input-zone %q", got))
+	}
+	b.do("the sheet names the server", 20*time.Second,
+		chromedp.Click(tid("pay")),
+		chromedp.WaitVisible(chromedp.CSS(`dialog[open][data-testid="confirm-sheet"] .confirm-id.ok`)),
+	)
+	if line := b.text("sheet account", tid("confirm-account")); !strings.HasSuffix(line, " (812345678/Asia)") {
+		b.fail("the server by name", fmt.Errorf("%q", line))
+	}
+	b.do("close the sheet", 5*time.Second, chromedp.Click(tid("confirm-back")), chromedp.WaitNotVisible(tid("confirm-sheet")))
 	if msgs := b.consoleErrors(); len(msgs) > 0 {
 		b.fail("browser console", fmt.Errorf("errors:\n%s", strings.Join(msgs, "\n")))
 	}

@@ -137,6 +137,7 @@ func (s *Service) syncBrands(counts map[string]any, progress Progress) error {
 			rec.Set("display_name", display)
 			rec.Set("category", BrandCategory(k[0], k[1], types))
 			rec.Set("popular", popularBrand(display))
+			rec.Set("zones", brandZones[strings.ToLower(display)])
 			rec.Set("active", b.active)
 			if !rec.IsNew() {
 				if brandSnapshot(rec) == before {
@@ -165,7 +166,17 @@ func (s *Service) syncBrands(counts map[string]any, progress Progress) error {
 
 // brandSnapshot is the comparable state of the fields the sync owns.
 func brandSnapshot(r *core.Record) string {
-	return fmt.Sprint(r.GetString("display_name"), "|", r.GetString("category"), "|", r.GetBool("popular"), "|", r.GetBool("active"))
+	return fmt.Sprint(r.GetString("display_name"), "|", r.GetString("category"), "|", r.GetBool("popular"), "|", r.GetBool("active"),
+		"|", r.GetString("zones"))
+}
+
+// brandZones are the servers of games whose provider takes a server code as
+// the zone, one "code=Label" per line; the storefront offers them as a list.
+// Genshin Impact's codes are the ones docs/vip-reseller-api.md quotes (MED
+// confidence); the operator edits a row's zones, or adds them to other
+// games, in the dashboard.
+var brandZones = map[string]string{
+	"genshin impact": "os_asia=Asia\nos_usa=America\nos_euro=Europe\nos_cht=TW, HK, MO",
 }
 
 // brandDisplayNames are provider texts whose tidy form no rule gets right.

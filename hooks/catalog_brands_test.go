@@ -106,6 +106,9 @@ func TestSyncCreatesBrands(t *testing.T) {
 		assert.True(t, b.GetBool("active"), c.name)
 		assert.False(t, b.GetBool("edited"), c.name)
 	}
+	// A game whose servers are known gets them as its zone list; others none.
+	assert.Equal(t, "os_asia=Asia\nos_usa=America\nos_euro=Europe\nos_cht=TW, HK, MO", e.brand("game", "Genshin Impact").GetString("zones"))
+	assert.Empty(t, e.brand("game", "Mobile Legends A").GetString("zones"))
 }
 
 // An unchanged catalog writes no brand row.

@@ -1,4 +1,5 @@
-import { prepareAccount, priceOf } from './checkout.js';
+import { priceOf } from './checkout.js';
+import { prepareAccount } from './target.js';
 import { $, $$, BRAND_FIELDS, BRAND_GROUPS, KINDS, OPERATORS, PHONE_TYPES, PRODUCT_FIELDS, S, TYPE_LABEL, currentView, errorText, h, numberFmt, pb, rp, tid } from './core.js';
 
 // ---------- catalog ----------

@@ -1,8 +1,9 @@
 import { logout } from './account.js';
-import { brandName, brandRow, detectedFor, loadCatalog, renderProducts } from './catalog.js';
-import { $, $$, FIELD_CODES, FIELD_OF, GROUPS, MESSAGES, PHONE_TYPES, S, errorCode, errorText, fieldErrorsOf, go, groupOf, h, loggedIn, notice, numberFmt, pb, rp, tid, uuid } from './core.js';
+import { brandName, detectedFor, loadCatalog, renderProducts } from './catalog.js';
+import { $, $$, FIELD_CODES, FIELD_OF, GROUPS, MESSAGES, S, errorCode, errorText, fieldErrorsOf, go, groupOf, h, loggedIn, notice, numberFmt, pb, rp, tid, uuid } from './core.js';
 import { closeConfirm, confirmBusy, confirmed, nicknameOf, openConfirm } from './confirm.js';
 import { refreshBalance } from './live.js';
+import { accountKey, prepareAccount, zoneShown } from './target.js';
 import { rememberContact, rememberPayment, storedContact } from './stored.js';
 
 // ---------- order form ----------
@@ -54,89 +55,6 @@ export function selectProduct(p) {
     input.focus({ preventScroll: true });
   } else if (window.matchMedia('(max-width: 759px)').matches) {
     f.scrollIntoView({ block: 'start' });
-  }
-}
-
-// ---------- step 1, the account ----------
-const accountKey = (p) => (p ? p.category + '|' + brandName(p.category, p.brand) : '');
-
-// Sets step 1 up for a product of the brand on screen (the first one before
-// a nominal is chosen; null: no brand): what the target asks for, the zone
-// and the nickname check, and where the fields sit — above the products, or
-// in the form for a phone operator (its number box is at the top) and while
-// searching. A new brand starts with an empty account and no nominal.
-export function prepareAccount(p, chosen) {
-  const box = tid('step-account');
-  const fields = tid('account-fields');
-  const above = !!p && p.category !== 'prepaid' && !S.q.trim();
-  if (above && fields.parentNode !== box) box.append(fields);
-  if (!above && fields.parentNode !== form()) tid('order-product').after(fields);
-  box.hidden = !above;
-  tid('step-nominal').hidden = !above;
-  $('[data-view="store"]').dataset.steps = above ? 'on' : 'off';
-  if (!p) return;
-  const key = accountKey(p);
-  if (S.accountKey !== key) {
-    S.accountKey = key;
-    form().elements.target.value = '';
-    form().elements.zone.value = '';
-    const out = tid('nickname-result');
-    out.textContent = '';
-    out.dataset.nickname = '';
-    S.nickSeq++;
-    if (!chosen && S.product && accountKey(S.product) !== key) { // the nominal was another brand's
-      S.product = null;
-      form().hidden = true;
-    }
-  }
-  const row = brandRow(p.category, p.brand);
-  tid('brand-help').textContent = (row && row.help) || '';
-  tid('brand-help').hidden = !(row && row.help);
-  const target = fieldEl('target');
-  const input = tid('input-target');
-  const spec = targetSpec(p);
-  target.dataset.kind = spec.kind;
-  input.setAttribute('inputmode', spec.inputmode);
-  if (spec.maxlength) input.setAttribute('maxlength', String(spec.maxlength));
-  else input.removeAttribute('maxlength');
-  $('label', target).textContent = spec.label;
-  $('.hint', target).textContent = spec.hint;
-  $('.step-name', fields).textContent = spec.kind === 'social' ? 'Tujuan' : 'Data akun';
-  fieldEl('zone').hidden = !(p.category === 'game' && p.needs_zone);
-  fieldEl('nickname').hidden = !(p.category === 'game' && p.nickname_code);
-}
-
-// What the target field asks for, by the brand's category (brands.category:
-// the operator may file a game-category product under streaming or voucher),
-// else by the product's category and type. The server's rule is the
-// product category's (hooks/order_validate.go): digits for prepaid, letters,
-// digits and . _ - for game, a link for social; the labels ask for what it accepts.
-function targetSpec(p) {
-  const row = brandRow(p.category, p.brand);
-  const name = brandName(p.category, p.brand);
-  const kind = (row && row.category) || ({ game: 'game', social: 'social' }[p.category]) ||
-    ({ 'token-pln': 'pln', 'saldo-emoney': 'emoney', 'voucher-game': 'voucher', 'paket-internet': 'data' }[p.type]) ||
-    (PHONE_TYPES[p.type] ? 'pulsa' : '');
-  const numeric = p.category === 'prepaid' ? 'numeric' : 'text';
-  if (p.category === 'social' || kind === 'social') {
-    return { kind: 'social', label: 'Link / username tujuan', hint: 'Contoh: https://www.tiktok.com/@akun/video/123', inputmode: 'url', maxlength: 500 };
-  }
-  switch (kind) {
-    case 'streaming':
-      // "Email / No. HP akun" is what streaming shops ask; the server's game rule refuses "@", so: the number.
-      return { kind, label: 'No. HP akun', hint: 'Nomor HP yang terdaftar di akun ' + name + '. Contoh: 081234567890', inputmode: 'tel', maxlength: p.category === 'game' ? 64 : 0 };
-    case 'voucher':
-      return { kind, label: 'No. WhatsApp', hint: 'Kode voucher muncul di halaman pesanan. Contoh: 081234567890', inputmode: 'tel', maxlength: p.category === 'game' ? 64 : 0 };
-    case 'pulsa':
-    case 'data':
-      return { kind, label: 'Nomor HP', hint: 'Contoh: 081234567890', inputmode: 'tel', maxlength: 0 };
-    case 'pln':
-      return { kind, label: 'Nomor meter / ID pelanggan', hint: 'Token dikirim di halaman pesanan.', inputmode: 'numeric', maxlength: 0 };
-    case 'emoney':
-      return { kind, label: 'Nomor HP terdaftar', hint: 'Nomor HP akun ' + name + '.', inputmode: 'tel', maxlength: 0 };
-    default:
-      if (p.category === 'game') return { kind: 'game', label: 'User ID', hint: '', inputmode: 'text', maxlength: 64 };
-      return { kind: kind || 'other', label: 'Nomor tujuan', hint: '', inputmode: numeric, maxlength: 0 };
   }
 }
 
@@ -304,7 +222,7 @@ function showErrors(errs, formMsg) {
     if (!field || !FORM_FIELDS.includes(name)) { formMsg = formMsg || msg; continue; }
     field.classList.add('invalid');
     tid('error-' + name).textContent = msg;
-    first = first || $('input:not([disabled])', field);
+    first = first || $('input:not([disabled]):not([hidden]), select:not([hidden])', field);
   }
   tid('form-error').textContent = formMsg || '';
   if (first) first.focus();
@@ -333,7 +251,7 @@ export async function pay(ev) {
   if (!confirmed(ev)) { // "Beli sekarang" opens the sheet; its "Ya, bayar" sends
     const ch = (S.formChannels || []).find((c) => c.code === input.channel) || { name: input.channel, total: currentTotal() };
     const nick = tid('nickname-result').dataset.nickname;
-    openConfirm({ ...input, product: p, title: tid('order-product').textContent, label: $('label', fieldEl('target')).textContent,
+    openConfirm({ ...input, zoneName: zoneShown(input.zone), product: p, title: tid('order-product').textContent, label: $('label', fieldEl('target')).textContent,
       channel: ch, known: nick && S.nickFor === p.nickname_code + '|' + input.target + '|' + input.zone ? nick : '' });
     return;
   }

@@ -29,14 +29,15 @@ export function confirmBusy(busy) {
   b.textContent = busy ? 'Memproses…' : b.dataset.label;
 }
 
-// Opens the sheet for an order. o: { product, title, target, zone, label,
+// Opens the sheet for an order. o: { product, title, target, zone, zoneName, label,
 // channel: { name, total }, phone, email, known } — known is a nickname the
 // form already checked for this account.
 export async function openConfirm(o) {
   const d = sheet();
   const seq = (d.dataset.seq = String(Number(d.dataset.seq || 0) + 1));
-  const account = o.zone ? o.target + '/' + o.zone : o.target;
-  const rows = [['Produk', o.title], [o.label, o.zone ? o.target + ' (' + o.zone + ')' : o.target],
+  const zone = o.zoneName || o.zone;
+  const account = zone ? o.target + '/' + zone : o.target;
+  const rows = [['Produk', o.title], [o.label, zone ? o.target + ' (' + zone + ')' : o.target],
     ['Pembayaran', o.channel.name]];
   if (o.phone) rows.push(['WhatsApp', o.phone]);
   if (o.email) rows.push(['Email', o.email]);

@@ -169,7 +169,7 @@ export const TYPE_LABEL = {
   'paket-telepon': 'Paket telepon', 'token-pln': 'Token PLN', 'saldo-emoney': 'E-money', 'voucher-game': 'Voucher',
 };
 export const PRODUCT_FIELDS = 'id,category,code,name,brand,type,price,min,max,needs_zone,nickname_code,track_stock,stock,sort';
-export const BRAND_FIELDS = 'id,collectionId,collectionName,category,name,provider_category,display_name,logo,sort,popular,help';
+export const BRAND_FIELDS = 'id,collectionId,collectionName,category,name,provider_category,display_name,logo,sort,popular,help,zones';
 // The home's tile groups (brands.category), in order, with their headings.
 // Pulsa and data are one group: an operator is one tile, its products split by kind inside.
 export const BRAND_GROUPS = [

@@ -9,6 +9,7 @@ import { renderHeader, subscribeLive } from './live.js';
 import { loadOrders, loadWallet, openOrder, renderOrdersList } from './orders.js';
 import { detectSandbox } from './sandbox.js';
 import { storedContact } from './stored.js';
+import { onZonePick } from './target.js';
 import { loadTopupChannels, onTopupAmount, submitTopup } from './topup.js';
 import { renderLocalInvoices, submitTrack } from './track.js';
 
@@ -175,6 +176,7 @@ function bind() {
   f.addEventListener('input', onFormInput);
   tid('step-account').addEventListener('input', onFormInput); // step 1's fields, above the products
   tid('check-nickname').addEventListener('click', checkNickname);
+  tid('select-zone').addEventListener('change', onZonePick);
   bindConfirm();
   tid('track-form').addEventListener('submit', submitTrack);
   tid('topup-form').addEventListener('submit', submitTopup);
