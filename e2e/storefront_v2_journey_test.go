@@ -237,9 +237,9 @@ func TestForgotPasswordJourney(t *testing.T) {
 	if !strings.Contains(mail.Subject, "Atur ulang kata sandi") {
 		t.Errorf("reset mail subject %q", mail.Subject)
 	}
-	link := regexp.MustCompile(`https?://\S+/_/#/auth/confirm-password-reset/(\S+)`).FindStringSubmatch(mail.Body)
+	link := regexp.MustCompile(`https?://\S+/reset-sandi/(\S+)`).FindStringSubmatch(mail.Body)
 	if link == nil {
-		t.Fatalf("reset mail without the dashboard's reset link:\n%s", mail.Body)
+		t.Fatalf("reset mail without the store's reset link:\n%s", mail.Body)
 	}
 	if m := a.emailsTo(t, stranger); len(m) != 0 {
 		t.Errorf("mails to an address without an account: %+v", m)
@@ -251,12 +251,36 @@ func TestForgotPasswordJourney(t *testing.T) {
 	)
 	b.shot("forgot-inbox-phone")
 
-	// The mail's token sets a new password; the shopper logs in with it.
+	// The mail's link opens the store's page: two different passwords are
+	// refused there, the same one twice is saved and leads to the login.
 	const fresh = "sandi-baru-123"
-	if status, body := a.call("POST", "/api/collections/users/confirm-password-reset", "",
-		map[string]string{"token": link[1], "password": fresh, "passwordConfirm": fresh}, nil); status != 204 {
-		t.Fatalf("confirm the reset: %d %s", status, body)
-	}
+	b.do("open the reset link", 30*time.Second,
+		chromedp.Navigate(link[0]),
+		chromedp.WaitVisible(chromedp.CSS(`html[data-ready="true"] [data-testid="reset-password"]`)),
+		chromedp.SendKeys(tid("reset-password"), fresh),
+		chromedp.SendKeys(tid("reset-confirm"), fresh+"x"),
+		chromedp.Click(tid("reset-submit")),
+		chromedp.WaitVisible(tid("error-reset-confirm")),
+	)
+	b.textIs("passwords differ", tid("error-reset-confirm"), "Kata sandi tidak sama.")
+	b.shot("reset-page-phone")
+	b.typeInto("reset-confirm", fresh)
+	b.do("save the new password", 20*time.Second,
+		chromedp.Click(tid("reset-submit")),
+		chromedp.WaitVisible(tid("auth-email")),
+	)
+	b.textIs("back to the login", tid("notice"), "Kata sandi sudah diganti. Silakan masuk dengan kata sandi baru.")
+	// The link works once.
+	b.expectRefusal(400, "/api/collections/users/confirm-password-reset")
+	b.do("the link again", 30*time.Second,
+		chromedp.Navigate(link[0]),
+		chromedp.WaitVisible(chromedp.CSS(`html[data-ready="true"] [data-testid="reset-password"]`)),
+		chromedp.SendKeys(tid("reset-password"), "sandi-lain-456"),
+		chromedp.SendKeys(tid("reset-confirm"), "sandi-lain-456"),
+		chromedp.Click(tid("reset-submit")),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="reset-error"]:not(:empty)`)),
+	)
+	b.textIs("a used link", tid("reset-error"), "Tautan ini tidak berlaku lagi (sudah dipakai atau kedaluwarsa). Minta tautan baru.")
 	b.do("log in with the new password", 30*time.Second,
 		chromedp.Navigate(a.store+"/masuk"),
 		chromedp.WaitVisible(chromedp.CSS(`html[data-ready="true"] [data-testid="auth-email"]`)),

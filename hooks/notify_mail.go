@@ -22,17 +22,18 @@ import (
 type authMail struct {
 	subject, text string
 	path          string // the dashboard's confirm page for the token, "" for none
+	storePath     string // the storefront's own page for a shopper's (users) token, "" for the dashboard's
 }
 
 var authMails = map[string]authMail{
 	"verification": {
 		subject: "Verifikasi e-mail akun {APP_NAME}",
 		text:    "Halo,\n\nTerima kasih sudah mendaftar di {APP_NAME}. Klik tautan berikut untuk memverifikasi alamat e-mail kamu:\n{LINK}\n\nKalau kamu tidak merasa mendaftar, abaikan e-mail ini.\n\n— {APP_NAME}",
-		path:    "/_/#/auth/confirm-verification/"},
+		path:    "/_/#/auth/confirm-verification/", storePath: "/verifikasi/"},
 	"password-reset": {
 		subject: "Atur ulang kata sandi {APP_NAME}",
 		text:    "Halo,\n\nKami menerima permintaan untuk mengatur ulang kata sandi akun kamu. Klik tautan berikut untuk membuat kata sandi baru:\n{LINK}\n\nKalau kamu tidak memintanya, abaikan e-mail ini: kata sandi kamu tidak berubah.\n\n— {APP_NAME}",
-		path:    "/_/#/auth/confirm-password-reset/"},
+		path:    "/_/#/auth/confirm-password-reset/", storePath: "/reset-sandi/"},
 	"email-change": {
 		subject: "Konfirmasi alamat e-mail baru di {APP_NAME}",
 		text:    "Halo,\n\nKlik tautan berikut untuk memakai alamat e-mail baru ini di akun {APP_NAME} kamu:\n{LINK}\n\nKalau kamu tidak memintanya, abaikan e-mail ini.\n\n— {APP_NAME}",
@@ -74,8 +75,12 @@ func (s *Service) registerAuthMails() {
 func (s *Service) indonesianAuthMail(e *core.MailerRecordEvent, kind string) {
 	m := authMails[kind]
 	link, code := "", ""
-	if token, _ := e.Meta["token"].(string); token != "" && m.path != "" {
-		link = strings.TrimRight(s.app.Settings().Meta.AppURL, "/") + m.path + token
+	path := m.path
+	if m.storePath != "" && e.Record.Collection().Name == "users" {
+		path = m.storePath // a shopper stays in the store, in Indonesian
+	}
+	if token, _ := e.Meta["token"].(string); token != "" && path != "" {
+		link = s.publicURL() + path + token // VIPBASE_PUBLIC_URL, else Settings › Application URL
 	}
 	switch kind {
 	case "otp":

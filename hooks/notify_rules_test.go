@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pocketbase/pocketbase/core"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -214,8 +215,22 @@ func TestNotifyUserPhoneAndIndonesianAuthMails(t *testing.T) {
 	require.Eventually(t, func() bool { return e.app.TestMailer.TotalSend() == 1 }, 5*time.Second, 10*time.Millisecond)
 	m := e.app.TestMailer.LastMessage()
 	assert.Equal(t, "Atur ulang kata sandi Toko Contoh", m.Subject)
-	assert.Contains(t, m.Text, "/_/#/auth/confirm-password-reset/")
+	assert.Contains(t, m.Text, "/reset-sandi/", "a shopper resets on the store's own page")
+	assert.NotContains(t, m.Text, "/_/", "not on the dashboard's")
 	assert.Contains(t, m.HTML, `<a href="`)
+
+	// A superuser's reset still opens the dashboard's page.
+	e.app.TestMailer.Reset()
+	suCol, err := e.app.FindCollectionByNameOrId(core.CollectionNameSuperusers)
+	require.NoError(t, err)
+	su := core.NewRecord(suCol)
+	su.SetEmail("reset-admin@example.com")
+	su.SetPassword("admin-password-123")
+	require.NoError(t, e.app.Save(su))
+	r = e.do(http.MethodPost, "/api/collections/_superusers/request-password-reset", "", map[string]any{"email": su.Email()})
+	require.Equal(t, http.StatusNoContent, r.Status, r.Raw)
+	require.Eventually(t, func() bool { return e.app.TestMailer.TotalSend() == 1 }, 5*time.Second, 10*time.Millisecond)
+	assert.Contains(t, e.app.TestMailer.LastMessage().Text, "/_/#/auth/confirm-password-reset/")
 
 	users, err := e.app.FindCollectionByNameOrId("users")
 	require.NoError(t, err)

@@ -1,5 +1,5 @@
 import { form, normalizeNumber } from './checkout.js';
-import { $, FIELD_CODES, S, errorText, fieldErrorsOf, go, h, loggedIn, pb, tid, toast } from './core.js';
+import { $, FIELD_CODES, S, errorText, fieldErrorsOf, go, h, loggedIn, notice, pb, tid, toast } from './core.js';
 import { renderHeader, subscribeLive, unsubscribeLive } from './live.js';
 
 // ---------- auth ----------
@@ -146,5 +146,59 @@ export async function submitAccount(ev) {
     accountBusy = false;
     btn.disabled = false;
     btn.textContent = 'Simpan';
+  }
+}
+
+// ---------- links of the store's e-mails ----------
+// /reset-sandi/<token>: a new password for the account of the token.
+export function renderReset() {
+  tid('reset-form').reset();
+  for (const k of ['reset-password', 'reset-confirm']) tid('error-' + k).textContent = '';
+  tid('reset-error').textContent = '';
+}
+let resetBusy = false;
+export async function submitReset(ev, token) {
+  ev.preventDefault();
+  if (resetBusy) return;
+  const f = tid('reset-form');
+  const pw = f.elements.password.value;
+  const again = f.elements.passwordConfirm.value;
+  renderErrors({});
+  if (pw.length < 8) { renderErrors({ 'reset-password': 'Minimal 8 karakter.' }); return; }
+  if (pw !== again) { renderErrors({ 'reset-confirm': 'Kata sandi tidak sama.' }); return; }
+  resetBusy = true;
+  const btn = tid('reset-submit');
+  btn.disabled = true;
+  try {
+    await pb.collection('users').confirmPasswordReset(token, pw, again);
+    notice('Kata sandi sudah diganti. Silakan masuk dengan kata sandi baru.');
+    go('/masuk');
+  } catch (err) {
+    const fields = fieldErrorsOf(err);
+    if (fields.token || err.status === 400 && !fields.password && !fields.passwordConfirm) {
+      tid('reset-error').textContent = 'Tautan ini tidak berlaku lagi (sudah dipakai atau kedaluwarsa). Minta tautan baru.';
+    } else {
+      renderErrors({ 'reset-password': fields.password, 'reset-confirm': fields.passwordConfirm }, errorText(err));
+    }
+  } finally {
+    resetBusy = false;
+    btn.disabled = false;
+  }
+}
+function renderErrors(errs, formMsg) {
+  for (const k of ['reset-password', 'reset-confirm']) tid('error-' + k).textContent = errs[k] || '';
+  tid('reset-error').textContent = Object.values(errs).some(Boolean) ? '' : formMsg || '';
+}
+
+// /verifikasi/<token>: the account's e-mail is confirmed.
+export async function verifyEmail(token) {
+  const out = tid('verify-result');
+  out.textContent = 'Memverifikasi…';
+  try {
+    await pb.collection('users').confirmVerification(token);
+    out.textContent = 'Email Anda sudah terverifikasi. Terima kasih!';
+    if (loggedIn()) pb.collection('users').authRefresh().catch(() => {});
+  } catch (_) {
+    out.textContent = 'Tautan verifikasi ini tidak berlaku lagi (sudah dipakai atau kedaluwarsa).';
   }
 }

@@ -1,4 +1,4 @@
-import { logout, onAccountInput, renderAccount, renderAuth, renderForgot, submitAccount, submitAuth, submitForgot } from './account.js';
+import { logout, onAccountInput, renderAccount, renderAuth, renderForgot, renderReset, submitAccount, submitAuth, submitForgot, submitReset, verifyEmail } from './account.js';
 import { brandBySlug, brandPath, loadBrands, loadCatalog, onDetectInput, openBrand, renderBrandHead, renderProducts, renderTiles, selectCategory } from './catalog.js';
 import { checkNickname, form, pay, resetAfterPurchase, selectProduct, updateSummary, updateTotal } from './checkout.js';
 import { bindConfirm } from './confirm.js';
@@ -50,6 +50,16 @@ function route() {
       renderAccount();
       loadWallet(true);
       loadTopupChannels();
+      break;
+    case 'reset-sandi': // the link of a password-reset e-mail
+      if (!arg) { go('/lupa-sandi'); return; }
+      S.resetToken = decodeURIComponent(arg);
+      renderReset();
+      show('reset');
+      break;
+    case 'verifikasi': // the link of a verification e-mail
+      show('verify');
+      verifyEmail(decodeURIComponent(arg || ''));
       break;
     case 'lupa-sandi':
       if (loggedIn()) { go('/'); return; }
@@ -199,6 +209,7 @@ function bind() {
   tid('account-form').addEventListener('input', onAccountInput);
   tid('auth-form').addEventListener('submit', submitAuth);
   tid('forgot-form').addEventListener('submit', submitForgot);
+  tid('reset-form').addEventListener('submit', (e) => submitReset(e, S.resetToken));
   tid('nav-logout').addEventListener('click', () => logout('Anda sudah keluar.'));
   tid('orders-more').addEventListener('click', () => loadOrders(false));
   tid('wallet-more').addEventListener('click', () => loadWallet(false));
