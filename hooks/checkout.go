@@ -122,6 +122,9 @@ func (s *Service) Checkout(ctx context.Context, in CheckoutInput) (*Checkout, er
 	if oe := validateOrderInput(&in.OrderInput, product); oe != nil {
 		return nil, oe
 	}
+	if oe := s.zoneFromList(&in.OrderInput, product); oe != nil {
+		return nil, oe
+	}
 	expires := time.Now().Add(clipExpiry(s.cfg.paymentExpiry(), ch)).UTC().Truncate(time.Second)
 
 	var c *Checkout

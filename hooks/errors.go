@@ -87,6 +87,7 @@ var (
 	errTargetGame         = validation.NewError("validation_target_game_id", "Must be 1–64 letters, digits, dots, underscores or dashes.")
 	errZoneRequired       = validation.NewError("validation_zone_required", "This game needs a zone/server ID.")
 	errZoneInvalid        = validation.NewError("validation_zone_invalid", "Must be 1–64 letters, digits, dots, underscores or dashes.")
+	errZoneUnlisted       = validation.NewError("validation_zone_unlisted", "Pick one of this game's servers.")
 	errSocialTarget       = validation.NewError("validation_target_link", "Must not be empty and at most 500 characters.")
 	errQuantityRange      = validation.NewError("validation_quantity_range", "Quantity is outside the allowed range for this service.")
 	errQuantityInteger    = validation.NewError("validation_quantity_integer", "Must be a whole number.")

@@ -66,6 +66,9 @@ func (s *Service) CreateOrder(ctx context.Context, in OrderInput) (order *core.R
 	if oe := validateOrderInput(&in, product); oe != nil {
 		return nil, false, oe
 	}
+	if oe := s.zoneFromList(&in, product); oe != nil {
+		return nil, false, oe
+	}
 
 	err = s.app.RunInTransaction(func(tx core.App) error {
 		if in.IdempotencyKey != "" {

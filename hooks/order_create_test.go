@@ -80,6 +80,7 @@ func TestOrderValidationWritesNothing(t *testing.T) {
 		{"game empty id", gameURL, map[string]any{"service": "FF100-S13", "userId": ""}, 400, "validation_failed", "userId", "validation_target_game_id"},
 		{"game zone required", gameURL, map[string]any{"service": "ML86-S2", "userId": "123456"}, 400, "validation_failed", "zoneId", "validation_zone_required"},
 		{"game zone invalid", gameURL, map[string]any{"service": "ML86-S2", "userId": "123456", "zoneId": "12/3"}, 400, "validation_failed", "zoneId", "validation_zone_invalid"},
+		{"game zone off the server list", gameURL, map[string]any{"service": "GI60-S24", "userId": "812345678", "zoneId": "os_mars"}, 400, "validation_failed", "zoneId", "validation_zone_unlisted"},
 		{"social empty target", socialURL, map[string]any{"service": "3249", "target": "", "quantity": 1000}, 400, "validation_failed", "target", "validation_target_link"},
 		{"social long target", socialURL, map[string]any{"service": "3249", "target": strings.Repeat("a", 501), "quantity": 1000}, 400, "validation_failed", "target", "validation_target_link"},
 		{"social under min", socialURL, map[string]any{"service": "3249", "target": "https://tiktok.com/@x", "quantity": 10}, 400, "validation_failed", "quantity", "validation_quantity_range"},
@@ -104,6 +105,11 @@ func TestOrderValidationWritesNothing(t *testing.T) {
 	assert.Equal(t, 1, e.count("wallet_transactions", "", nil), "only the deposit")
 	assert.Equal(t, int64(1_000_000), e.balance(userEmail))
 	assert.Zero(t, e.sb.Count("prepaid", "order")+e.sb.Count("game-feature", "order")+e.sb.Count("social-media", "order"))
+
+	// A server from the list is taken.
+	r := e.do(http.MethodPost, gameURL, userTokens[userEmail], map[string]any{"service": "GI60-S24", "userId": "812345678", "zoneId": "os_asia"})
+	require.Equal(t, http.StatusOK, r.Status, r.Raw)
+	assert.Equal(t, "os_asia", r.data()["zoneId"])
 }
 
 func TestInsufficientBalanceAndMeterTarget(t *testing.T) {

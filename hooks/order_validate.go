@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/pocketbase/dbx"
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
@@ -132,4 +133,25 @@ func validateOrderInput(in *OrderInput, product *core.Record) *orderError {
 		return oe
 	}
 	return nil
+}
+
+// zoneFromList refuses a game zone outside its brand's server list
+// (brands.zones, "code=Label" lines): the storefront offers only those, and
+// the provider would fail the order with another. A brand without a list
+// takes any zone validateOrderInput accepts.
+func (s *Service) zoneFromList(in *OrderInput, product *core.Record) *orderError {
+	if product.GetString("category") != CategoryGame || in.Zone == "" {
+		return nil
+	}
+	b, err := s.app.FindFirstRecordByFilter("brands", "provider_category = {:c} && name = {:n}",
+		dbx.Params{"c": CategoryGame, "n": product.GetString("brand")})
+	if err != nil || strings.TrimSpace(b.GetString("zones")) == "" {
+		return nil
+	}
+	for _, line := range strings.Split(b.GetString("zones"), "\n") {
+		if code, _, _ := strings.Cut(line, "="); strings.TrimSpace(code) == in.Zone {
+			return nil
+		}
+	}
+	return invalidOrder(validation.Errors{"zone": errZoneUnlisted})
 }
