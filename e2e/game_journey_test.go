@@ -4,6 +4,7 @@ package e2e
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -43,6 +44,21 @@ func TestGuestGameJourney(t *testing.T) {
 		chromedp.SendKeys(tid("input-zone"), "2001"),
 	)
 	b.screen("steps-account-phone")
+
+	// The cheapest nominal: a virtual account does not take it, and says why.
+	b.do("2: the cheapest nominal", 10*time.Second,
+		chromedp.Click(chromedp.CSS(`[data-testid="products"] [data-testid="product"]:first-child`)),
+		chromedp.WaitVisible(tid("order-form")),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="channel-group"][data-group="va"]`)),
+	)
+	b.textIs("VA group", chromedp.CSS(`[data-testid="channel-group"][data-group="va"] .ch-from`), "tidak tersedia")
+	off := run(b, "a VA channel", 5*time.Second, chromedp.Evaluate[string](`(() => {
+	  const c = document.querySelector('[data-testid="channel"][data-group="va"]');
+	  return (c.querySelector('input').disabled ? 'disabled ' : '') + c.querySelector('.ch-fee').textContent;
+	})()`))
+	if !regexp.MustCompile(`^disabled Tidak tersedia untuk nominal ini · min\. Rp [\d.]+$`).MatchString(off) {
+		b.fail("an unusable channel explained", fmt.Errorf("%q", off))
+	}
 	b.do("2: 86 diamonds", 10*time.Second,
 		chromedp.Click(chromedp.CSS(`[data-testid="product"][data-code="ML86-S2"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="order-form"][data-code="ML86-S2"]`)),

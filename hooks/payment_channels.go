@@ -85,6 +85,8 @@ type channelView struct {
 	MinAmount int64         `json:"minAmount"`
 	MaxAmount int64         `json:"maxAmount"`
 	Icon      string        `json:"icon"`
+	Usable    bool          `json:"usable"`         // takes this amount; false only with ?all=1
+	Note      string        `json:"note,omitempty"` // why not, for a shopper: "min. Rp 10.000"
 }
 
 func (s *Service) registerPaymentChannels() {
@@ -106,19 +108,29 @@ func (s *Service) handleChannels(e *core.RequestEvent) error {
 	if err != nil || amount < 1 || amount > maxOrderTotal {
 		return fieldsError(validation.Errors{"amount": errAmountRange})
 	}
+	all := e.Request.URL.Query().Get("all") == "1" // also the active channels outside their limits, to explain them
 	var out []channelView
 	if e.Auth != nil && e.Auth.Collection().Name == "users" {
 		out = append(out, channelView{Code: ChannelWallet, Name: "Saldo", Group: payment.GroupWallet, Gateway: "wallet",
-			Total: amount, MinAmount: 1, MaxAmount: maxOrderTotal})
+			Total: amount, MinAmount: 1, MaxAmount: maxOrderTotal, Usable: true})
 	}
 	for _, gw := range s.gateways {
 		for _, ch := range s.channels(e.Request.Context(), gw, channelsMaxAge) {
-			if !ch.Accepts(amount) {
+			usable := ch.Accepts(amount)
+			if !usable && !(all && ch.Active) {
 				continue
 			}
 			fee := ch.Customer.For(amount)
-			out = append(out, channelView{Code: ch.Code, Name: ch.Name, Group: ch.Group, Gateway: gw.Name(),
-				Fee: fee, Total: amount + fee, MinAmount: ch.MinAmount, MaxAmount: ch.MaxAmount, Icon: ch.Icon})
+			v := channelView{Code: ch.Code, Name: ch.Name, Group: ch.Group, Gateway: gw.Name(),
+				Fee: fee, Total: amount + fee, MinAmount: ch.MinAmount, MaxAmount: ch.MaxAmount, Icon: ch.Icon, Usable: usable}
+			switch {
+			case usable:
+			case amount < ch.MinAmount:
+				v.Note = "min. Rp " + Rupiah(ch.MinAmount)
+			default:
+				v.Note = "maks. Rp " + Rupiah(ch.MaxAmount)
+			}
+			out = append(out, v)
 		}
 	}
 	order := []payment.Group{payment.GroupWallet, payment.GroupQRIS, payment.GroupEWallet, payment.GroupVA, payment.GroupRetail}

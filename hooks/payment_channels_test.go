@@ -45,6 +45,18 @@ func (e *env) channels(amount, token string) (int, []channelAnswer, response) {
 	return r.Status, out, r
 }
 
+// channelField is one field of one channel of GET /api/payments/channels.
+func (e *env) channelField(amount, token, code, field string) any {
+	e.t.Helper()
+	r := e.do(http.MethodGet, "/api/payments/channels?amount="+amount, token, nil)
+	for _, x := range r.Body["data"].([]any) {
+		if m := x.(map[string]any); m["code"] == code {
+			return m[field]
+		}
+	}
+	return nil
+}
+
 // The channels a shopper can use for an amount: the gateway's live list
 // filtered by its limits, each with the gateway's own fee and the total;
 // the wallet only for a member; grouped QRIS, e-wallet, VA, retail.
@@ -69,6 +81,30 @@ func TestPaymentChannelsForAnAmount(t *testing.T) {
 	assert.False(t, groups["va"], "no virtual account below Rp 10.000")
 	assert.False(t, groups["retail"])
 	assert.False(t, groups["wallet"], "no SALDO for a guest")
+	for _, c := range small {
+		assert.Equal(t, true, e.channelField("4000", "", c.Code, "usable"), c.Code)
+	}
+
+	// ?all=1 adds the active channels that do not take the amount, marked
+	// and explained, for a storefront to show why they are off.
+	r := e.do(http.MethodGet, "/api/payments/channels?amount=4000&all=1", "", nil)
+	require.Equal(t, 200, r.Status, r.Raw)
+	list := r.Body["data"].([]any)
+	assert.Greater(t, len(list), len(small))
+	var offVA map[string]any
+	for _, x := range list {
+		m := x.(map[string]any)
+		if m["usable"] == false {
+			assert.Regexp(t, `^(min|maks)\. Rp [\d.]+$`, m["note"], m["code"])
+			if m["group"] == "va" && offVA == nil {
+				offVA = m
+			}
+		} else {
+			assert.Nil(t, m["note"], m["code"])
+		}
+	}
+	require.NotNil(t, offVA, "a virtual account is listed, off")
+	assert.Equal(t, "min. Rp "+hooks.Rupiah(int64(offVA["minAmount"].(float64))), offVA["note"])
 
 	status, big, raw := e.channels("50000", userTokens[userEmail])
 	require.Equal(t, 200, status, raw.Raw)

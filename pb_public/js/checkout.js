@@ -104,7 +104,7 @@ export function channelsFor(amount) {
   const key = amount + '|' + (loggedIn() ? pb.authStore.record.id : '');
   const hit = S.channels.get(key);
   if (hit && Date.now() - hit.at < 5 * 60 * 1000) return hit.list;
-  const list = pb.send('/api/payments/channels', { method: 'GET', query: { amount } }).then((res) => {
+  const list = pb.send('/api/payments/channels', { method: 'GET', query: { amount, all: 1 } }).then((res) => {
     const items = Array.isArray(res.data) ? res.data : [];
     for (const c of items) S.channelNames[c.code] = c.name;
     S.channels.set(key, { at: Date.now(), list: items });
@@ -115,7 +115,15 @@ export function channelsFor(amount) {
 }
 const balanceNow = () => (loggedIn() ? Number(pb.authStore.record.balance) || 0 : 0);
 
-// The channels as radio buttons grouped Saldo / QRIS / E-Wallet / Virtual Account / Gerai retail.
+// A group's cheapest total ("mulai Rp …"), or why none of it can be used.
+function fromText(items) {
+  const ok = items.filter((c) => c.usable !== false);
+  if (!ok.length) return 'tidak tersedia';
+  return (ok.length > 1 ? 'mulai ' : '') + rp(Math.min(...ok.map((c) => c.total)));
+}
+
+// The channels as radio buttons grouped Saldo / QRIS / E-Wallet / Virtual Account / Gerai retail;
+// one that does not take this amount is shown off, with why ("min. Rp 10.000").
 export function renderChannels(box, list, opts) {
   const known = new Set(GROUPS.map((g) => g[0]));
   const groups = GROUPS.concat([['other', 'Lainnya']]).map(([g, label]) =>
@@ -125,18 +133,20 @@ export function renderChannels(box, list, opts) {
     return;
   }
   // One group open: the chosen channel's, else the first. The others show their cheapest total.
-  const openGroup = (groups.find((x) => x[2].some((c) => c.code === opts.selected)) || groups[0])[0];
+  const openGroup = (groups.find((x) => x[2].some((c) => c.code === opts.selected)) ||
+    groups.find((x) => x[2].some((c) => c.usable !== false)) || groups[0])[0];
   box.replaceChildren(...groups.map(([g, label, items]) => h('details', {
     class: 'ch-group', 'data-testid': opts.testid + '-group', dataset: { group: g }, open: g === openGroup,
   },
   h('summary', {}, h('span', { class: 'ch-head' }, label),
-    h('span', { class: 'ch-from' }, g === 'wallet' ? '' : (items.length > 1 ? 'mulai ' : '') + rp(Math.min(...items.map((c) => c.total))))),
+    h('span', { class: 'ch-from' }, g === 'wallet' ? '' : fromText(items))),
   h('div', { class: 'ch-items' }, items.map((c) => {
-    const short = c.code === 'SALDO' && balanceNow() < c.total;
+    const short = (c.code === 'SALDO' && balanceNow() < c.total) || c.usable === false;
     const mid = c.gateway === 'midtrans';
-    const fee = c.code === 'SALDO' ? 'Saldo Anda ' + rp(balanceNow()) + (short ? ' · tidak cukup' : '')
-      : mid ? (c.fee ? 'Biaya ' + rp(c.fee) : 'Tanpa biaya tambahan') + ' · pilih metode di halaman Midtrans'
-        : (c.fee ? 'Biaya ' + rp(c.fee) : 'Tanpa biaya');
+    const fee = c.usable === false ? 'Tidak tersedia untuk nominal ini · ' + c.note
+      : c.code === 'SALDO' ? 'Saldo Anda ' + rp(balanceNow()) + (short ? ' · tidak cukup' : '')
+        : mid ? (c.fee ? 'Biaya ' + rp(c.fee) : 'Tanpa biaya tambahan') + ' · pilih metode di halaman Midtrans'
+          : (c.fee ? 'Biaya ' + rp(c.fee) : 'Tanpa biaya');
     const id = opts.name + '-' + c.code;
     return h('label', {
       class: 'channel' + (short ? ' off' : ''), for: id, 'data-testid': opts.testid,
@@ -175,7 +185,7 @@ async function loadFormChannels(total) {
   }
   if (seq !== S.channelSeq) return;
   S.formChannels = list;
-  const usable = (c) => c.code !== 'SALDO' || balanceNow() >= c.total;
+  const usable = (c) => c.usable !== false && (c.code !== 'SALDO' || balanceNow() >= c.total);
   if (!list.some((c) => c.code === S.channel && usable(c))) {
     const wallet = list.find((c) => c.code === 'SALDO' && usable(c));
     S.channel = wallet ? wallet.code : '';

@@ -32,7 +32,7 @@ export async function loadTopupChannels() {
   }
   if (seq !== S.topupSeq) return;
   S.topupChannels = list;
-  if (!list.some((c) => c.code === S.topupChannel)) S.topupChannel = '';
+  if (!list.some((c) => c.code === S.topupChannel && c.usable !== false)) S.topupChannel = '';
   renderChannels(box, list, { name: 'topup-channel', testid: 'topup-channel', selected: S.topupChannel });
 }
 export async function submitTopup(ev) {
