@@ -133,3 +133,49 @@ func TestGuestGameJourney(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="product"][data-code="ML86-S2"]`)),
 	)
 }
+
+// TestGuestPLNTokenJourney is a guest buying a PLN token on a phone: the
+// invoice labels the delivered SN "Token listrik", its 20 digits in groups
+// of four with a copy button, and a reload of the invoice keeps it so.
+func TestGuestPLNTokenJourney(t *testing.T) {
+	a := startApp(t)
+	b := newBrowser(t)
+	pln := a.product(t, "PLN20")
+	b.do("open the store on a phone", 30*time.Second,
+		chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2)),
+		chromedp.Navigate(a.store+"/"),
+		chromedp.WaitVisible(chromedp.CSS(`html[data-ready="true"] [data-testid="brand-tile"]`)),
+	)
+	b.do("PLN, Rp 20.000, a meter number, WhatsApp and QRIS", 20*time.Second,
+		chromedp.Click(chromedp.CSS(`[data-testid="brand-tile"][data-name="PLN"]`)),
+		chromedp.Click(chromedp.CSS(`[data-testid="product"][data-code="PLN20"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="order-form"][data-code="PLN20"]`)),
+		chromedp.SendKeys(tid("input-target"), "12345678901"),
+		chromedp.SendKeys(tid("input-phone"), "0812 4444 0303"),
+		chromedp.Click(chromedp.CSS(`[data-testid="channel"][data-code="QRIS"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="channel"][data-code="QRIS"] input:checked`)),
+	)
+	order := b.payGuestByQRIS(a, pln)
+	o := a.orderByNumber(t, order)
+	digits := regexp.MustCompile(`\D`).ReplaceAllString(o.SN, "")
+	if o.Status != "success" || len(digits) != 20 {
+		t.Fatalf("REST: order %+v, want success with a 20-digit token", o)
+	}
+	grouped := regexp.MustCompile(`(\d{4})`).ReplaceAllString(digits, "$1 ")
+	grouped = grouped[:len(grouped)-1]
+	check := func(when string) {
+		b.textIs("label "+when, chromedp.CSS(`[data-testid="invoice-sn-box"] [data-testid="sn-label"]`), "Token listrik")
+		b.textIs("token "+when, tid("invoice-sn"), grouped)
+		b.do("copy button "+when, 5*time.Second, chromedp.WaitVisible(chromedp.CSS(`[data-testid="invoice-sn-box"] [data-testid="copy-sn"]`)))
+	}
+	check("live")
+	b.screen("invoice-pln-token-phone")
+	b.do("reload the invoice", 20*time.Second,
+		chromedp.Reload(),
+		chromedp.WaitVisible(chromedp.CSS(`html[data-ready="true"] [data-testid="invoice"][data-state="success"] [data-testid="invoice-sn"]`)),
+	)
+	check("after a reload")
+	if msgs := b.consoleErrors(); len(msgs) > 0 {
+		b.fail("browser console", fmt.Errorf("errors:\n%s", strings.Join(msgs, "\n")))
+	}
+}

@@ -378,6 +378,8 @@ func TestCheckoutTrackAndPrivacy(t *testing.T) {
 	v := e.do(http.MethodGet, "/api/checkout/"+number+"?token="+token, "", nil)
 	require.Equal(t, http.StatusOK, v.Status)
 	assert.Equal(t, "081234567890", v.data()["order"].(map[string]any)["target"])
+	assert.Equal(t, "pulsa-reguler", v.data()["order"].(map[string]any)["productType"], "what the SN will be")
+	assert.Equal(t, "pulsa-reguler", tr.data()["order"].(map[string]any)["productType"])
 	assert.NotContains(t, v.Raw, token, "the view does not repeat the token")
 	for _, tok := range []string{"", userTokens[userEmail], userTokens[otherEmail]} {
 		assert.Equal(t, http.StatusNotFound, e.do(http.MethodGet, "/api/checkout/"+number, tok, nil).Status)

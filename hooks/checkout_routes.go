@@ -93,15 +93,15 @@ func (s *Service) handleCheckout(e *core.RequestEvent) error {
 	if c.Replayed {
 		status = http.StatusOK
 	}
-	return e.JSON(status, map[string]any{"success": true, "data": checkoutData(c)})
+	return e.JSON(status, map[string]any{"success": true, "data": s.checkoutData(c)})
 }
 
 // checkoutData is the answer of a checkout: the order, its payment (nil
 // for the wallet) and the token a guest follows it with.
-func checkoutData(c *Checkout) map[string]any {
+func (s *Service) checkoutData(c *Checkout) map[string]any {
 	d := map[string]any{"order": nil, "payment": nil, "accessToken": ""}
 	if c.Order != nil {
-		d["order"] = orderView(c.Order, false)
+		d["order"] = s.withProductType(orderView(c.Order, false), c.Order)
 	}
 	if c.Payment != nil {
 		d["payment"] = paymentView(c.Payment)
@@ -142,7 +142,7 @@ func (s *Service) handleCheckoutView(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	d := checkoutData(s.checkoutOf(p))
+	d := s.checkoutData(s.checkoutOf(p))
 	delete(d, "accessToken")
 	return ok(e, d)
 }
@@ -167,7 +167,7 @@ func (s *Service) handleCheckoutCheck(e *core.RequestEvent) error {
 			p = fresh
 		}
 	}
-	d := checkoutData(s.checkoutOf(p))
+	d := s.checkoutData(s.checkoutOf(p))
 	delete(d, "accessToken")
 	return ok(e, d)
 }
@@ -192,7 +192,7 @@ func (s *Service) handleTrack(e *core.RequestEvent) error {
 	if err != nil || o.GetString("phone") == "" || o.GetString("phone") != phone {
 		return errOrderNotFound()
 	}
-	d := map[string]any{"order": orderView(o, true), "payment": nil}
+	d := map[string]any{"order": s.withProductType(orderView(o, true), o), "payment": nil}
 	if id := o.GetString("payment"); id != "" {
 		if p, err := s.app.FindRecordById("payments", id); err == nil {
 			d["payment"] = paymentView(p)
@@ -241,7 +241,7 @@ func (s *Service) handleTopup(e *core.RequestEvent) error {
 		if err != nil {
 			return orderErrorResponse(e, err, nil)
 		}
-		d := checkoutData(c)
+		d := s.checkoutData(c)
 		delete(d, "order")
 		return e.JSON(http.StatusOK, map[string]any{"success": true, "data": d})
 	}
@@ -273,7 +273,7 @@ func (s *Service) handleTopup(e *core.RequestEvent) error {
 	if err := s.openAtGateway(gw, c); err != nil {
 		return orderErrorResponse(e, err, nil)
 	}
-	d := checkoutData(c)
+	d := s.checkoutData(c)
 	delete(d, "order")
 	return e.JSON(http.StatusCreated, map[string]any{"success": true, "data": d})
 }
@@ -374,4 +374,15 @@ func (l *checkLimiter) allow(key string, every time.Duration) bool {
 	}
 	l.last[key] = now
 	return true
+}
+
+// withProductType adds the order's product type to its view ("token-pln",
+// "voucher-game", …): what the SN is, so a page opened from a link labels
+// a PLN token as one.
+func (s *Service) withProductType(v map[string]any, o *core.Record) map[string]any {
+	v["productType"] = ""
+	if p, err := s.app.FindRecordById("products", o.GetString("product")); err == nil {
+		v["productType"] = p.GetString("type")
+	}
+	return v
 }

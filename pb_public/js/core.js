@@ -206,6 +206,7 @@ export const S = {
   nickSeq: 0,
   orders: new Map(),    // id → order record (newest known version)
   payOf: new Map(),     // order id → its payment's number (gateway checkouts)
+  typeOf: new Map(),    // order id → its product's type (the SN's label)
   source: new Map(),    // id → how its newest version arrived: load | realtime | poll
   orderIds: [],         // history order (newest first)
   ordersPage: 0, ordersMore: false, ordersLoaded: false,

@@ -1,9 +1,10 @@
 import { channelsFor, pay } from './checkout.js';
-import { $, S, currentView, errorText, fmtDate, gatewayName, h, numberFmt, payPageLabel, pb, pbDate, rp, tid, toast } from './core.js';
+import { $, S, currentView, errorText, fmtDate, gatewayName, h, numberFmt, payPageLabel, pb, pbDate, rp, tid } from './core.js';
 import { refreshBalance } from './live.js';
 import { badge, steps } from './orders.js';
 import { sandboxHint } from './sandbox.js';
 import { rememberPayment, storedPayments } from './stored.js';
+import { copyText, snBox } from './sn.js';
 
 // ---------- invoice: /bayar/{paymentNumber} ----------
 // What the shopper sees of a checkout, from its payment and its order
@@ -171,23 +172,6 @@ function qrBox(text, number, gateway) {
   return box;
 }
 
-function copyText(text) {
-  const done = () => toast('Disalin: ' + text);
-  if (navigator.clipboard && window.isSecureContext) {
-    navigator.clipboard.writeText(text).then(done, () => fallbackCopy(text, done));
-  } else fallbackCopy(text, done);
-}
-function fallbackCopy(text, done) {
-  const t = h('textarea', { readonly: true, class: 'offscreen' });
-  t.value = text;
-  document.body.append(t);
-  t.select();
-  let ok = false;
-  try { ok = document.execCommand('copy'); } catch (_) { ok = false; }
-  t.remove();
-  if (ok) done(); else toast('Salin manual: ' + text);
-}
-
 function countdownText(p) {
   const end = pbDate(p.expiresAt);
   if (!end || isNaN(end)) return '';
@@ -291,8 +275,7 @@ export function renderInvoice() {
   if (state === 'processing') notes.push(h('p', { class: 'note' }, 'Pesanan sedang diproses penyedia. Halaman ini diperbarui otomatis.'));
   if (state === 'success' && deposit) notes.push(h('div', { class: 'sn-box' }, 'Saldo bertambah ' + rp(p.amount) + '.'));
   if (state === 'success' && o) {
-    notes.push(o.sn ? h('div', { class: 'sn-box' }, 'SN / Keterangan', h('code', { 'data-testid': 'invoice-sn', dataset: { sn: o.sn } }, o.sn))
-      : h('div', { class: 'sn-box' }, 'Pesanan berhasil.'));
+    notes.push(o.sn ? snBox(o.sn, o.productType, 'invoice-sn') : h('div', { class: 'sn-box' }, 'Pesanan berhasil.'));
   }
   if (state === 'failed' || state === 'partial' || state === 'late') {
     const due = p.refundDue || 0;

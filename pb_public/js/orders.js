@@ -1,10 +1,12 @@
 import { $, FINAL, LEDGER, S, STATUS, currentView, errorText, fmtDate, h, numberFmt, pb, rp, tid } from './core.js';
 import { orderByNumber, upsertOrder } from './live.js';
+import { snBox } from './sn.js';
 
 // ---------- orders ----------
 export async function fetchOrder(num) {
-  const rec = await pb.collection('orders').getFirstListItem(pb.filter('number = {:n}', { n: num }), { expand: 'payment' });
+  const rec = await pb.collection('orders').getFirstListItem(pb.filter('number = {:n}', { n: num }), { expand: 'payment,product' });
   if (rec.expand && rec.expand.payment) S.payOf.set(rec.id, rec.expand.payment.number);
+  if (rec.expand && rec.expand.product) S.typeOf.set(rec.id, rec.expand.product.type); // live updates carry no expand
   upsertOrder(rec, 'load');
   return rec;
 }
@@ -78,9 +80,7 @@ function renderOrder(o) {
   if ((o.status === 'success' || o.status === 'partial') && o.sn) {
     const cat = S.catalog[o.category];
     const prod = Array.isArray(cat) ? cat.find((x) => x.id === o.product) : null;
-    const label = { 'token-pln': 'Token listrik', 'voucher-game': 'Kode voucher' }[prod && prod.type] || 'SN / Keterangan';
-    parts.push(h('div', { class: 'sn-box' }, label,
-      h('code', { 'data-testid': 'order-sn', dataset: { sn: o.sn } }, o.sn)));
+    parts.push(snBox(o.sn, S.typeOf.get(o.id) || (prod && prod.type), 'order-sn'));
   }
   if (o.status === 'success' && !o.sn) parts.push(h('div', { class: 'sn-box' }, 'Pesanan berhasil.'));
   if (o.status === 'failed' || o.status === 'partial') {
