@@ -99,6 +99,23 @@ func TestGuestInvoiceOutcomesJourney(t *testing.T) {
 		b.fail("the invoice's address", fmt.Errorf("at %s", at))
 	}
 
+	// The address, shared to another phone (nothing stored there), opens the
+	// same invoice: it carries the invoice's token.
+	shared := run(b, "address", 5*time.Second, chromedp.Evaluate[string](`location.href`))
+	if want := "?token=" + b.storedToken(number); !strings.HasSuffix(shared, want) {
+		b.fail("a shareable address", fmt.Errorf("%s, want …%s", shared, want))
+	}
+	other := newBrowser(t)
+	other.do("open the shared address elsewhere", 30*time.Second,
+		chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2)),
+		chromedp.Navigate(shared),
+		chromedp.WaitVisible(failed),
+	)
+	other.textIs("refund due elsewhere", tid("invoice-refund"), want)
+	if msgs := other.consoleErrors(); len(msgs) > 0 {
+		other.fail("browser console elsewhere", fmt.Errorf("errors:\n%s", strings.Join(msgs, "\n")))
+	}
+
 	if msgs := b.consoleErrors(); len(msgs) > 0 {
 		b.fail("browser console", fmt.Errorf("errors:\n%s", strings.Join(msgs, "\n")))
 	}

@@ -1,5 +1,5 @@
 import { channelsFor, pay } from './checkout.js';
-import { $, S, currentView, errorText, fmtDate, gatewayName, h, numberFmt, payPageLabel, pb, pbDate, rp, tid } from './core.js';
+import { $, S, currentView, errorText, fmtDate, gatewayName, h, numberFmt, loggedIn, payPageLabel, pb, pbDate, rp, tid } from './core.js';
 import { refreshBalance } from './live.js';
 import { badge, steps } from './orders.js';
 import { sandboxHint } from './sandbox.js';
@@ -37,6 +37,11 @@ export function openInvoice(number, token, returned) {
   S.inv.token = token || S.inv.token || tokenOf(number);
   if (returned) S.inv.returned = /^(settlement|capture)$/.test(returned) ? returned : '';
   if (token) rememberPayment(number, token, {});
+  // A guest's invoice address carries its token: shared or opened on another
+  // phone, it shows the same invoice (a member's needs the login instead).
+  if (S.inv.token && !loggedIn() && !new URLSearchParams(location.search).get('token') && location.pathname === '/bayar/' + encodeURIComponent(number)) {
+    history.replaceState(history.state, '', location.pathname + '?token=' + encodeURIComponent(S.inv.token));
+  }
   S.inv.shown = '';
   S.inv.error = '';
   if (S.inv.data) renderInvoice();
