@@ -74,11 +74,7 @@ func TestBrandsJourney(t *testing.T) {
 	a.mustCall(t, "PATCH", "/api/collections/brands/records/"+list.Items[0].ID,
 		map[string]any{"display_name": "Spotify", "popular": true, "help": help}, nil)
 
-	b.do("open the home on a phone", 30*time.Second,
-		chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2)),
-		chromedp.Navigate(a.store+"/"),
-		chromedp.WaitVisible(chromedp.CSS(`html[data-ready="true"] [data-testid="brand-tile"]`)),
-	)
+	b.openHomeOnPhone(a)
 	b.textIs("store name in the header", tid("logo"), "Toko Juara")
 	b.textIs("tagline", tid("store-tagline"), "Top up cepat 24 jam")
 

@@ -814,6 +814,17 @@ func (b *browser) shot(name string) string {
 
 // ---------- helpers ----------
 
+// openHomeOnPhone opens the store's home at phone size (390×844) and waits
+// for its brand tiles.
+func (b *browser) openHomeOnPhone(a *app) {
+	b.t.Helper()
+	b.do("open the store on a phone", 30*time.Second,
+		chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2)),
+		chromedp.Navigate(a.store+"/"),
+		chromedp.WaitVisible(chromedp.CSS(`html[data-ready="true"] [data-testid="brand-tile"]`)),
+	)
+}
+
 func tid(name string) chromedp.CSS { return chromedp.CSS(fmt.Sprintf(`[data-testid=%q]`, name)) }
 
 func balanceIs(amount int64) chromedp.CSS {

@@ -25,11 +25,7 @@ func TestGuestGameJourney(t *testing.T) {
 	const whatsapp, whatsappIntl = "0813 5555 0101", "6281355550101"
 	qris := a.channel(t, ml.Price, "QRIS")
 
-	b.do("open the store on a phone", 30*time.Second,
-		chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2)),
-		chromedp.Navigate(a.store+"/"),
-		chromedp.WaitVisible(chromedp.CSS(`html[data-ready="true"] [data-testid="brand-tile"]`)),
-	)
+	b.openHomeOnPhone(a)
 	// The brand's page asks in steps: 1 the account, 2 the nominal, then
 	// 3 payment and 4 contact once a nominal is chosen.
 	b.do("tap Mobile Legends", 15*time.Second,
@@ -141,11 +137,7 @@ func TestGuestPLNTokenJourney(t *testing.T) {
 	a := startApp(t)
 	b := newBrowser(t)
 	pln := a.product(t, "PLN20")
-	b.do("open the store on a phone", 30*time.Second,
-		chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2)),
-		chromedp.Navigate(a.store+"/"),
-		chromedp.WaitVisible(chromedp.CSS(`html[data-ready="true"] [data-testid="brand-tile"]`)),
-	)
+	b.openHomeOnPhone(a)
 	b.do("PLN, Rp 20.000, a meter number, WhatsApp and QRIS", 20*time.Second,
 		chromedp.Click(chromedp.CSS(`[data-testid="brand-tile"][data-name="PLN"]`)),
 		chromedp.Click(chromedp.CSS(`[data-testid="product"][data-code="PLN20"]`)),

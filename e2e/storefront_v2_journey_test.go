@@ -338,11 +338,7 @@ func (b *browser) openTile(group, brand, code string) targetField {
 func TestBrandTargetFieldsJourney(t *testing.T) {
 	a := startApp(t)
 	b := newBrowser(t)
-	b.do("open the home on a phone", 30*time.Second,
-		chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2)),
-		chromedp.Navigate(a.store+"/"),
-		chromedp.WaitVisible(chromedp.CSS(`html[data-ready="true"] [data-testid="brand-tile"]`)),
-	)
+	b.openHomeOnPhone(a)
 	for _, c := range []struct {
 		group, brand, code string
 		want               targetField
@@ -432,11 +428,7 @@ func TestPulsaDataJourney(t *testing.T) {
 		"category": "prepaid", "code": "TSELDATA1", "name": "Telkomsel Data 1 GB / 7 Hari", "brand": "TELKOMSEL DATA",
 		"type": "paket-internet", "price": 9000, "active": true}, nil)
 
-	b.do("open the home on a phone", 30*time.Second,
-		chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2)),
-		chromedp.Navigate(a.store+"/"),
-		chromedp.WaitVisible(chromedp.CSS(`html[data-ready="true"] [data-testid="brand-tile"]`)),
-	)
+	b.openHomeOnPhone(a)
 	groups := run(b, "read the tiles", 5*time.Second, chromedp.Evaluate[[]tileGroup](tileGroupsJS))
 	telkomsel := 0
 	for _, g := range groups {
