@@ -171,13 +171,20 @@ func TestStorefrontJourney(t *testing.T) {
 	want := a.nickname(t, ml.NicknameCode, "12345678", "2001")
 	b.textIs("nickname", tid("nickname-result"), "✓ "+want)
 
-	// A purchase that succeeds: followed live to its SN, paid once although
-	// "Bayar" is double-clicked.
-	b.do("choose Telkomsel 10.000 again", 15*time.Second,
+	// A purchase with the wallet that succeeds: the operator picked from the
+	// number typed, followed live to its SN, paid once although "Ya, bayar"
+	// is double-clicked.
+	b.do("type the number: Telkomsel, then 10.000", 15*time.Second,
 		chromedp.Click(tid("tab-prepaid")),
+		chromedp.WaitVisible(tid("input-detect-phone")),
+		chromedp.SendKeys(tid("input-detect-phone"), "0812 3456 7890"),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="detect-result"][data-operator="telkomsel"]`)),
 		chromedp.Click(chromedp.CSS(`[data-testid="product"][data-code="TELKOMSEL_10K"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="order-form"][data-code="TELKOMSEL_10K"]`)),
 	)
+	if got := b.value("input-target"); got != "081234567890" {
+		b.fail("the detected number in the form", fmt.Errorf("input-target %q", got))
+	}
 	okStart := time.Now()
 	okNumber := b.buy(a, user, tel, "081234567890")
 	b.waitStatus(okNumber, "success")
@@ -324,6 +331,7 @@ func (b *browser) buy(a *app, user string, p product, target string) string {
 	before := len(a.orders(b.t, user))
 	b.do("fill "+target, 10*time.Second,
 		chromedp.Evaluate[chromedp.Void](statusRecorderJS),
+		chromedp.Evaluate[chromedp.Void](`document.querySelector('[data-testid="input-target"]').value = ''`),
 		chromedp.SendKeys(tid("input-target"), target),
 	)
 	b.textIs("price", tid("order-price"), rupiah(p.Price))

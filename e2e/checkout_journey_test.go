@@ -480,7 +480,7 @@ func TestMidtransGuestJourney(t *testing.T) {
 }
 
 // TestMemberTopupJourney is a member topping up the wallet through Tripay:
-// "Isi saldo" on the wallet page, QRIS, paid on the gateway's page, and the
+// "Isi saldo" on the wallet page, DANA (an e-wallet), paid on the gateway's page, and the
 // balance grows by the amount (the fee is the gateway's).
 func TestMemberTopupJourney(t *testing.T) {
 	a := startApp(t)
@@ -500,12 +500,14 @@ func TestMemberTopupJourney(t *testing.T) {
 		chromedp.Click(tid("auth-submit")),
 		chromedp.WaitVisible(balanceIs(0)),
 	)
-	b.do("top up by QRIS", 20*time.Second,
+	b.do("top up by DANA (an e-wallet)", 20*time.Second,
 		chromedp.Click(tid("nav-wallet")),
 		chromedp.WaitVisible(tid("topup-form")),
 		chromedp.Click(chromedp.CSS(`[data-testid="topup-chips"] button[data-amount="50000"]`)),
-		chromedp.WaitVisible(chromedp.CSS(`[data-testid="topup-channel"][data-code="QRIS"]`)),
-		chromedp.Click(chromedp.CSS(`[data-testid="topup-channel"][data-code="QRIS"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="topup-channel-group"][data-group="ewallet"] > summary`)),
+		chromedp.Click(chromedp.CSS(`[data-testid="topup-channel-group"][data-group="ewallet"] > summary`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="topup-channel"][data-code="DANA"]`)),
+		chromedp.Click(chromedp.CSS(`[data-testid="topup-channel"][data-code="DANA"]`)),
 	)
 	if n := run(b, "no wallet to top up the wallet", 5*time.Second, chromedp.Evaluate[int](
 		`document.querySelectorAll('[data-testid="topup-channel"][data-code="SALDO"]').length`)); n != 0 {
@@ -514,11 +516,11 @@ func TestMemberTopupJourney(t *testing.T) {
 	b.shot("topup-phone")
 	b.do("Isi saldo", 20*time.Second,
 		chromedp.Click(tid("topup-submit")),
-		chromedp.WaitVisible(chromedp.CSS(`[data-testid="invoice"][data-state="unpaid"] canvas[data-testid="invoice-qr"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="invoice"][data-state="unpaid"] [data-testid="invoice-checkout-link"]`)),
 	)
 	number := run(b, "payment number", 5*time.Second, chromedp.Evaluate[string](`document.querySelector('[data-testid="invoice"]').dataset.number`))
-	qris := a.channel(t, amount, "QRIS")
-	b.textIs("top-up total", tid("invoice-total"), rupiah(qris.Total))
+	dana := a.channel(t, amount, "DANA")
+	b.textIs("top-up total", tid("invoice-total"), rupiah(dana.Total))
 	href := run(b, "checkout link", 5*time.Second, chromedp.Evaluate[string](`document.querySelector('[data-testid="invoice-checkout-link"]').href`))
 	b.expectRefusal(404, "/favicon.ico")
 	b.do("pay on the Tripay page", 20*time.Second,
@@ -532,8 +534,8 @@ func TestMemberTopupJourney(t *testing.T) {
 		chromedp.WaitVisible(balanceIs(amount)),
 	)
 	b.shot("topup-paid-phone")
-	if p := a.payment(t, number); p.Status != "paid" || p.Total != qris.Total {
-		t.Errorf("REST: top-up payment %+v, want paid for %d", p, qris.Total)
+	if p := a.payment(t, number); p.Status != "paid" || p.Total != dana.Total {
+		t.Errorf("REST: top-up payment %+v, want paid for %d", p, dana.Total)
 	}
 	if bal := a.balance(t, user); bal != amount {
 		t.Errorf("REST: balance %d after the top-up, want %d", bal, amount)
