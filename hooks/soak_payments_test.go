@@ -192,7 +192,7 @@ func (w *soakWorld) planPayments() []*soakPayIntent {
 		} else {
 			in.target = fmt.Sprintf("pay%06d%s", i, suffix)
 			if in.prod.needsZone {
-				in.zone = soakZone
+				in.zone = in.prod.zone
 			}
 		}
 		in.group = pick([]string{"qris", "ewallet", "va", "retail", "midtrans"}, 30, 15, 20, 10, 25)

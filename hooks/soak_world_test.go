@@ -97,6 +97,7 @@ type soakProduct struct {
 	code      string
 	id        string
 	needsZone bool
+	zone      string // what the shopper sends when needsZone: the first of the brand's server list, else soakZone
 	min, max  int64
 	tracked   bool
 }
@@ -334,8 +335,12 @@ func (w *soakWorld) loadProducts() {
 			p, err := w.cur.app.FindFirstRecordByFilter("products", "category = {:c} && code = {:k} && active = true",
 				dbx.Params{"c": cat[route], "k": code})
 			require.NoError(w.t, err, "product %s/%s", route, code)
-			sp := soakProduct{code: code, id: p.Id, needsZone: p.GetBool("needs_zone"),
+			sp := soakProduct{code: code, id: p.Id, needsZone: p.GetBool("needs_zone"), zone: soakZone,
 				min: int64(p.GetInt("min")), max: int64(p.GetInt("max")), tracked: p.GetBool("track_stock")}
+			if b, err := w.cur.app.FindFirstRecordByFilter("brands", "provider_category = {:c} && name = {:n}",
+				dbx.Params{"c": cat[route], "n": p.GetString("brand")}); err == nil && b.GetString("zones") != "" {
+				sp.zone, _, _ = strings.Cut(b.GetString("zones"), "=") // Genshin Impact: os_asia
+			}
 			if sp.tracked {
 				w.stock[p.Id] = p.GetInt("stock")
 			}
@@ -462,7 +467,7 @@ func (w *soakWorld) planIntents(n int) []*soakIntent {
 		case "game":
 			in.target = fmt.Sprintf("soak%06d%s", i, suffix)
 			if in.prod.needsZone {
-				in.zone = soakZone
+				in.zone = in.prod.zone
 			}
 		default:
 			in.target = fmt.Sprintf("https://instagram.com/soak%06d%s", i, suffix)
