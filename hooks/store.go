@@ -100,6 +100,14 @@ func (f storeIndexFS) Open(name string) (fs.File, error) {
 // renderIndex puts the store's identity into the page's head: the page's
 // own <title> and favicon line are replaced, the rest added after <title>.
 func (s *Service) renderIndex(page []byte, mod time.Time) ([]byte, time.Time) {
+	return s.renderPage(page, mod, nil)
+}
+
+// pageHead is what a page says of itself instead of the store's home: a
+// brand's page (storefront_brand.go). Image is a path under the public URL.
+type pageHead struct{ title, desc, image string }
+
+func (s *Service) renderPage(page []byte, mod time.Time, own *pageHead) ([]byte, time.Time) {
 	r := s.storeRow()
 	name, tagline, icon, image := s.storeName(), "", "", ""
 	if r != nil {
@@ -120,13 +128,21 @@ func (s *Service) renderIndex(page []byte, mod time.Time) ([]byte, time.Time) {
 	if desc == "" {
 		desc = "Top up game, pulsa, data, PLN, e-money dan sosial media di " + name + "."
 	}
+	home := title
+	if own != nil {
+		title, desc = own.title, own.desc
+		if own.image != "" {
+			image = own.image
+		}
+	}
 	esc := html.EscapeString
 	head := `<title>` + esc(title) + `</title>
   <meta name="description" content="` + esc(desc) + `">
   <meta property="og:type" content="website">
   <meta property="og:site_name" content="` + esc(name) + `">
   <meta property="og:title" content="` + esc(title) + `">
-  <meta property="og:description" content="` + esc(desc) + `">`
+  <meta property="og:description" content="` + esc(desc) + `">
+  <meta name="vipbase-home-title" content="` + esc(home) + `">`
 	if s.waSandbox != nil {
 		// serve --sandbox: the storefront links the simulated inbox
 		// without probing for it.

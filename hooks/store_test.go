@@ -10,6 +10,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/vipbase/vipbase/hooks"
 )
 
 // page is what GET path serves.
@@ -94,3 +96,34 @@ func TestStoreIdentity(t *testing.T) {
 
 // tinyPNG is a 1×1 PNG.
 var tinyPNG = []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7\x35\x81\x84\x00\x00\x00\x00IEND\xaeB`\x82")
+
+// A brand's page (/beli/<slug>) is served with the brand's title,
+// description and Open Graph tags, for link previews; the home's title
+// rides along for the storefront. An unknown slug is the store's page.
+func TestBrandPageHead(t *testing.T) {
+	e := newEnv(t).ready()
+	assert.Equal(t, "mobile-legends", hooks.BrandSlug("Mobile Legends"))
+	assert.Equal(t, "pubg-mobile", hooks.BrandSlug(" PUBG  Mobile! "))
+	assert.Equal(t, "call-of-duty-mobile", hooks.BrandSlug("Call of Duty® Mobile"))
+
+	code, page := e.page("/beli/mobile-legends")
+	require.Equal(t, http.StatusOK, code)
+	assert.Contains(t, page, "<title>Mobile Legends — ")
+	assert.Contains(t, page, `<meta property="og:title" content="Mobile Legends — `)
+	assert.Contains(t, page, `<meta name="description" content="Top up Mobile Legends di `)
+	assert.Contains(t, page, `<meta name="vipbase-home-title" content="`)
+	assert.Equal(t, 1, strings.Count(page, "<title>"))
+	assert.Contains(t, page, `<script type="module" src="/js/main.js">`, "the storefront's page")
+
+	ml := e.brand("game", "Mobile Legends A")
+	ml.Set("help", "ID ada di profil game, contoh 12345678 (2001)")
+	require.NoError(t, e.app.Save(ml))
+	_, page = e.page("/beli/mobile-legends")
+	assert.Contains(t, page, `<meta property="og:description" content="ID ada di profil game, contoh 12345678 (2001)">`)
+
+	code, page = e.page("/beli/tidak-ada")
+	require.Equal(t, http.StatusOK, code)
+	assert.NotContains(t, page, "Top up tidak-ada")
+	_, home := e.page("/")
+	assert.Equal(t, pageBody(home), pageBody(page), "an unknown brand: the store's page")
+}

@@ -38,6 +38,9 @@ func (s *Service) registerStorefront() {
 				// ~45 KB gzipped, which is what a phone on a slow network waits for.
 				se.Router.GET("/{path...}", apis.Static(storeIndexFS{FS: fsys, s: s}, true)).
 					Bind(apis.GzipWithConfig(apis.GzipConfig{MinLength: 1024}))
+				if !se.Router.HasRoute(http.MethodGet, "/beli/{slug}") { // a brand's page, with its own head
+					se.Router.GET("/beli/{slug}", s.serveBrandPage(fsys)).Bind(apis.GzipWithConfig(apis.GzipConfig{MinLength: 1024}))
+				}
 			}
 			return se.Next()
 		},

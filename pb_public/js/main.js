@@ -216,7 +216,9 @@ function bind() {
 }
 
 async function boot() {
-  S.siteTitle = document.title;
+  // The home's title as served (a brand's page is served with its own).
+  const home = document.querySelector('meta[name="vipbase-home-title"]');
+  S.siteTitle = (home && home.content) || document.title;
   fromHash();
   bind();
   loadStore();
