@@ -36,10 +36,10 @@ func (s *Service) registerStorefront() {
 			if fsys != nil && !se.Router.HasRoute(http.MethodGet, "/{path...}") {
 				// Compressed: the page, its modules and the SDK are ~145 KB as text,
 				// ~45 KB gzipped, which is what a phone on a slow network waits for.
-				se.Router.GET("/{path...}", apis.Static(storeIndexFS{FS: fsys, s: s}, true)).
-					Bind(apis.GzipWithConfig(apis.GzipConfig{MinLength: 1024}))
+				gzip := apis.GzipWithConfig(apis.GzipConfig{MinLength: 1024})
+				se.Router.GET("/{path...}", apis.Static(storeIndexFS{FS: fsys, s: s}, true)).Bind(gzip)
 				if !se.Router.HasRoute(http.MethodGet, "/beli/{slug}") { // a brand's page, with its own head
-					se.Router.GET("/beli/{slug}", s.serveBrandPage(fsys)).Bind(apis.GzipWithConfig(apis.GzipConfig{MinLength: 1024}))
+					se.Router.GET("/beli/{slug}", s.serveBrandPage(fsys)).Bind(gzip)
 				}
 			}
 			return se.Next()
